@@ -1,0 +1,188 @@
+package jblk.blockcore;
+
+/**
+ * The blk-mq functions a driver calls, as the C API names them: {@code blk_mq_start_request},
+ * {@code blk_mq_end_request}, {@code blk_mq_complete_request}, {@code blk_mq_requeue_request},
+ * and friends. C semantics: they trust the caller (a request ended twice is undefined; {@code -ea}
+ * assertions notice some misuse), so a raw driver is exactly as fast, and as dangerous, as in C.
+ */
+public final class BlkMq {
+    private BlkMq() {
+    }
+
+    /**
+     * {@code blk_mq_start_request}: the driver takes the request. Sets its deadline (the coarse
+     * clock plus the tag set's timeout) and marks it IN_FLIGHT; timeouts count from here.
+     */
+    public static void startRequest(Request rq) {
+        RequestQueue q = rq.q;
+        long w = (long) Request.WORD.getOpaque(rq);
+        assert RequestState.allocated(w) && RequestState.state(w) == RequestState.IDLE
+                : "startRequest on a request that is not allocated and idle: " + RequestState.toString(w);
+        rq.deadlineMs = q.jiffies() + q.timeoutMs + q.scanIntervalMs;
+        rq.setWordPlain((w & (RequestState.GEN_MASK | RequestState.REFS_MASK))
+                | RequestState.ALLOCATED | RequestState.IN_FLIGHT);
+    }
+
+    /**
+     * {@code blk_mq_end_request}: account the I/O, complete the bio (its callback runs here) and
+     * free the tag. Ending a request twice is undefined, as in C.
+     */
+    public static void endRequest(Request rq, BlkStatus status) {
+        RequestQueue q = rq.q;
+        long w = (long) Request.WORD.getOpaque(rq);
+        assert RequestState.allocated(w) : "endRequest on a free request (ended twice?): tag " + rq.tag;
+        if (q.iostats && rq.startTimeNs != 0) {
+            q.stats.accountDone(rq, System.nanoTime());
+        }
+        Bio bio = rq.bio;
+        int done = status == BlkStatus.OK ? rq.nrBytes : Math.max(0, rq.bytesDone);
+        bio.complete(status, done, null);
+        callEndIo(bio);
+        freeRequest(rq, w);
+    }
+
+    /** Calls the bio's callback; an exception from it is reported, never propagated into the core. */
+    static void callEndIo(Bio bio) {
+        try {
+            bio.endIoCallback().endIo(bio);
+        } catch (RuntimeException e) {
+            BlkLog.LOG.log(System.Logger.Level.ERROR, "bio end_io callback threw: " + e, e);
+        }
+    }
+
+    /** {@code __blk_mq_free_request}: the tag goes back; a waiting restart runs. */
+    private static void freeRequest(Request rq, long w) {
+        HwQueue hctx = rq.hctx;
+        Tags tags = rq.tags;
+        int tag = rq.tag;
+        if (rq.countedActive) {
+            hctx.share.nrActive.decrementAndGet();
+        }
+        rq.setWordPlain(w & RequestState.GEN_MASK);
+        SwQueue ctx = rq.ctx;
+        if (ctx.owner == Thread.currentThread() && tag >= tags.nrReservedTags) {
+            // sbitmap_update_cpu_hint: this submitter's next request reuses the cache-hot tag.
+            ctx.hints[hctx.type.ordinal()] = tag - tags.nrReservedTags;
+        }
+        tags.putTag(tag);
+        if (hctx.restartPending()) {
+            hctx.schedRestart();
+        }
+    }
+
+    /**
+     * {@code blk_mq_complete_request}: mark the request COMPLETE and hand it to its queue's softirq
+     * context, which calls the driver's {@link BlkMqOps#complete}. A polled request completes
+     * inline, as in the kernel.
+     */
+    public static void completeRequest(Request rq) {
+        long w = (long) Request.WORD.getOpaque(rq);
+        rq.setWordPlain((w & ~(RequestState.STATE_MASK | RequestState.TIMED_OUT)) | RequestState.COMPLETE);
+        raiseComplete(rq);
+    }
+
+    /**
+     * The delivery half of {@link #completeRequest}, for binding layers that have already moved
+     * the state word themselves (with their own CAS): it does not touch the word.
+     */
+    public static void raiseComplete(Request rq) {
+        TagSet set = rq.q.set;
+        if (!set.hasComplete) {
+            throw new IllegalStateException("completeRequest: the driver has no complete callback");
+        }
+        if ((rq.cmdFlags & ReqFlags.POLLED) != 0) {
+            callComplete(rq);
+        } else {
+            rq.hctx.softirq().raise(rq);
+        }
+    }
+
+    /**
+     * Arms the queue's high-resolution timer (null_blk's per-command hrtimer, irqmode=2): after
+     * {@code delayNs} the timer context calls the driver's {@link BlkMqOps#complete} with the
+     * request, which stays IN_FLIGHT until then.
+     */
+    public static void completeRequestAfter(Request rq, long delayNs) {
+        if (!rq.q.set.hasComplete) {
+            throw new IllegalStateException("completeRequestAfter: the driver has no complete callback");
+        }
+        rq.hctx.timer().start(rq, System.nanoTime() + delayNs);
+    }
+
+    /** Calls the driver's complete; a raw driver that throws gets the request ended with IOERR. */
+    static void callComplete(Request rq) {
+        long before = (long) Request.WORD.getOpaque(rq);
+        try {
+            rq.q.set.ops.complete(rq);
+        } catch (RuntimeException e) {
+            BlkLog.driverException("complete (tag " + rq.tag + ")", e);
+            long now = rq.wordVolatile();
+            if (RequestState.generation(now) == RequestState.generation(before) && RequestState.allocated(now)) {
+                endRequest(rq, BlkStatus.IOERR);
+            }
+        }
+    }
+
+    /**
+     * {@code blk_mq_requeue_request}: the driver gives the request back unfinished; it goes on
+     * the queue's requeue list and is dispatched again after {@link #kickRequeueList} (at once
+     * if {@code kick}).
+     */
+    public static void requeueRequest(Request rq, boolean kick) {
+        requeueState(rq);
+        RequestQueue q = rq.q;
+        q.addToRequeueList(rq);
+        if (kick) {
+            q.kblockd.kickRequeue(0);
+        }
+    }
+
+    /** {@code blk_mq_kick_requeue_list}. */
+    public static void kickRequeueList(GenDisk disk) {
+        disk.queue.kblockd.kickRequeue(0);
+    }
+
+    /** {@code blk_mq_delay_kick_requeue_list}. */
+    public static void delayKickRequeueList(GenDisk disk, long delayMs) {
+        disk.queue.kblockd.kickRequeue(delayMs * 1_000_000L);
+    }
+
+    /** {@code __blk_mq_requeue_request}: back to IDLE (still allocated), TIMED_OUT cleared. */
+    static void requeueState(Request rq) {
+        long w = (long) Request.WORD.getOpaque(rq);
+        assert RequestState.allocated(w) : "requeue of a free request: tag " + rq.tag;
+        if (RequestState.state(w) != RequestState.IDLE || RequestState.timedOut(w)) {
+            rq.setWordPlain(w & ~(RequestState.STATE_MASK | RequestState.TIMED_OUT));
+        }
+    }
+
+    /** {@code blk_mq_request_started}. */
+    public static boolean requestStarted(Request rq) {
+        return RequestState.state(rq.word()) != RequestState.IDLE;
+    }
+
+    /** {@code blk_mq_request_completed}. */
+    public static boolean requestCompleted(Request rq) {
+        return RequestState.state(rq.word()) == RequestState.COMPLETE;
+    }
+
+    /** {@code blk_mq_stop_hw_queues}. */
+    public static void stopHwQueues(GenDisk disk) {
+        for (HwQueue h : disk.queue.hctxs) {
+            h.stop();
+        }
+    }
+
+    /** {@code blk_mq_start_stopped_hw_queues}. */
+    public static void startStoppedHwQueues(GenDisk disk, boolean async) {
+        for (HwQueue h : disk.queue.hctxs) {
+            h.startStopped(async);
+        }
+    }
+
+    /** {@code blk_mq_run_hw_queues}. */
+    public static void runHwQueues(GenDisk disk, boolean async) {
+        disk.queue.runHwQueues(async);
+    }
+}

@@ -1,0 +1,409 @@
+package jblk.blockcore;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Models {@code struct gendisk} with its request queue ({@code blk_mq_alloc_disk} +
+ * {@code add_disk} ... {@code del_gendisk}): a named disk of some capacity on a {@link TagSet},
+ * which submitters reach through {@link #openQueue() software queues}. It exposes what sysfs and
+ * debugfs show ({@link #stat()}, {@link #inflight()}, {@link #debugfs()}), quiesce and freeze, and
+ * closes by draining in-flight I/O and reporting what the driver never ended.
+ */
+public final class GenDisk implements AutoCloseable {
+    public static final int DISK_NAME_LEN = 32;
+
+    private final String name;
+    private volatile long capacity;
+    private final QueueLimits limits;
+    final TagSet set;
+    final RequestQueue queue;
+    private final Duration closeTimeout;
+    private final List<Map.Entry<String, Supplier<String>>> debugSections = new CopyOnWriteArrayList<>();
+    private final List<Consumer<CloseReport>> closeListeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+    private volatile CloseReport closeReport;
+    private volatile AllocationMap allocationMap;
+
+    private GenDisk(Builder b) {
+        this.name = b.name;
+        this.capacity = b.capacitySectors;
+        this.limits = new QueueLimits(b.logicalBlockSize, b.physicalBlockSize, b.maxSectors,
+                b.maxDiscardSectors, b.maxWriteZeroesSectors, b.rotational, b.writeCache, b.fua, b.virtBoundary);
+        this.set = b.set;
+        this.closeTimeout = b.closeTimeout;
+        this.queue = new RequestQueue(this, set, b.iostats);
+        // A second disk makes the set shared: freeze the others while the accounting switches on.
+        List<RequestQueue> others = new ArrayList<>(set.queues);
+        for (RequestQueue o : others) {
+            o.freeze();
+        }
+        try {
+            set.attach(queue);
+            try {
+                queue.initHwCtxs();
+            } catch (RuntimeException e) {
+                set.detach(queue);
+                throw e;
+            }
+        } finally {
+            for (RequestQueue o : others) {
+                o.unfreeze();
+            }
+        }
+        queue.startThreads();
+    }
+
+    public static Builder builder(TagSet set) {
+        return new Builder(set);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Capacity in 512-byte sectors ({@code get_capacity}). */
+    public long capacity() {
+        return capacity;
+    }
+
+    /** {@code set_capacity}: I/O past the new end fails from now on. */
+    public void setCapacity(long sectors) {
+        if (sectors < 0) {
+            throw new IllegalArgumentException("capacity " + sectors + " is out of range: allowed 0 or more sectors");
+        }
+        this.capacity = sectors;
+    }
+
+    public QueueLimits limits() {
+        return limits;
+    }
+
+    public TagSet tagSet() {
+        return set;
+    }
+
+    /** Opens a submitting context (a "CPU"): see {@link SwQueue}. Close it when done. */
+    public SwQueue openQueue() {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        return queue.allocCtx();
+    }
+
+    /** The hardware queues (hctx0..n). */
+    public List<HwQueue> hwQueues() {
+        return List.of(queue.hctxs);
+    }
+
+    public HwQueue hwQueue(int i) {
+        return queue.hctxs[i];
+    }
+
+    public int nrHwQueues() {
+        return queue.hctxs.length;
+    }
+
+    /** The driver's allocation map, or null when it does not know (everything counts as data). */
+    public AllocationMap allocationMap() {
+        return allocationMap;
+    }
+
+    /** Set by a driver that knows which parts of the disk hold data. */
+    public void setAllocationMap(AllocationMap map) {
+        this.allocationMap = map;
+    }
+
+    // ---- control ---------------------------------------------------------------------------
+
+    /** {@code blk_mq_quiesce_queue}: when this returns no queueRq runs until {@link #unquiesce()}. */
+    public void quiesce() {
+        queue.quiesce();
+    }
+
+    public void unquiesce() {
+        queue.unquiesce();
+    }
+
+    public boolean isQuiesced() {
+        return queue.isQuiesced();
+    }
+
+    /** {@code blk_mq_freeze_queue}: new submitters wait; returns when in-flight I/O has drained. */
+    public void freeze() {
+        queue.freeze();
+    }
+
+    public void unfreeze() {
+        queue.unfreeze();
+    }
+
+    public boolean isFrozen() {
+        return queue.freezeDepth != 0;
+    }
+
+    /** The queue/iostats switch: accounting on or off (off saves two clock reads per I/O). */
+    public void setIostats(boolean on) {
+        queue.iostats = on;
+    }
+
+    public boolean iostats() {
+        return queue.iostats;
+    }
+
+    // ---- what sysfs and debugfs show -----------------------------------------------------------
+
+    /** /sys/block/&lt;dev&gt;/stat: the 17 fields. */
+    public String stat() {
+        return queue.stats.stat();
+    }
+
+    /** The 17 stat fields as numbers, in /sys/block/&lt;dev&gt;/stat order. */
+    public long[] statFields() {
+        return queue.stats.fields();
+    }
+
+    /** /sys/block/&lt;dev&gt;/inflight: "reads writes" in the driver. */
+    public String inflight() {
+        return queue.stats.inflight();
+    }
+
+    /**
+     * The blk-mq debugfs tree for this disk, file name to content: per hctx {@code state},
+     * {@code dispatch}, {@code busy}, {@code tags}, {@code type}, {@code active}; the queue's
+     * {@code state} and {@code requeue_list}; and sections binding layers add.
+     */
+    public Map<String, String> debugfs() {
+        Map<String, String> m = new LinkedHashMap<>(BlkMqDebugfs.render(queue));
+        for (Map.Entry<String, Supplier<String>> e : debugSections) {
+            m.put(e.getKey(), e.getValue().get());
+        }
+        return m;
+    }
+
+    /** All of {@link #debugfs()} as one text, each file under a "# name" header. */
+    public String debugInfo() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : debugfs().entrySet()) {
+            sb.append("# ").append(name).append('/').append(e.getKey()).append('\n').append(e.getValue());
+            if (!e.getValue().endsWith("\n")) {
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Adds a file to {@link #debugfs()} (a binding layer's counters, say). */
+    public void addDebugSection(String file, Supplier<String> content) {
+        debugSections.add(Map.entry(file, content));
+    }
+
+    /** Called with the report when the disk closes, before it is logged. */
+    public void addCloseListener(Consumer<CloseReport> l) {
+        closeListeners.add(l);
+    }
+
+    // ---- close -----------------------------------------------------------------------------------
+
+    /**
+     * {@code del_gendisk}: refuse new I/O, drain what is in flight (waiting at most the close
+     * timeout), report every request the driver never ended, stop the disk's threads and release
+     * the hctxs. The report is logged and kept in {@link #closeReport()}.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        for (SwQueue c : queue.ctxs()) {
+            c.closed = true;
+        }
+        queue.freezeStart();
+        boolean drained = queue.waitFrozen(closeTimeout.toMillis());
+        long nowMs = System.nanoTime() / 1_000_000L;
+        List<CloseReport.Leaked> leaked = new ArrayList<>();
+        for (Request rq : queue.allocatedRequests()) {
+            leaked.add(new CloseReport.Leaked(rq.hctx.queueNum, rq.tag, rq.op, rq.sector, rq.nrBytes,
+                    RequestState.stateName(rq.state()), Math.max(0, nowMs - rq.allocMs)));
+        }
+        CloseReport report = new CloseReport(name, drained, leaked);
+        for (Consumer<CloseReport> l : closeListeners) {
+            try {
+                l.accept(report);
+            } catch (RuntimeException e) {
+                BlkLog.LOG.log(System.Logger.Level.ERROR, "close listener failed: " + e, e);
+            }
+        }
+        closeReport = report;
+        synchronized (queue.freezeLock) {
+            queue.dying = true;
+            queue.freezeLock.notifyAll();
+        }
+        queue.stopThreads();
+        queue.exitAllHctx();
+        set.detach(queue);
+        if (!leaked.isEmpty()) {
+            BlkLog.warn(report.toString());
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** What {@link #close()} found; null while the disk is open. */
+    public CloseReport closeReport() {
+        return closeReport;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** Builds a {@link GenDisk}; values are checked when set. */
+    public static final class Builder {
+        private final TagSet set;
+        private String name = "jblk0";
+        private long capacitySectors;
+        private int logicalBlockSize = 512;
+        private int physicalBlockSize = 512;
+        private int maxSectors;
+        private long maxDiscardSectors;
+        private long maxWriteZeroesSectors;
+        private boolean rotational;
+        private boolean writeCache;
+        private boolean fua = true;
+        private boolean virtBoundary;
+        private boolean iostats = true;
+        private Duration closeTimeout = Duration.ofSeconds(5);
+
+        private Builder(TagSet set) {
+            if (set == null) {
+                throw new IllegalArgumentException("tag set must not be null");
+            }
+            this.set = set;
+        }
+
+        /** The disk name: 1..31 characters, no '/' (DISK_NAME_LEN). */
+        public Builder name(String n) {
+            if (n == null || n.isEmpty() || n.length() >= DISK_NAME_LEN || n.indexOf('/') >= 0) {
+                throw new IllegalArgumentException("disk name '" + n + "' is invalid: allowed 1.."
+                        + (DISK_NAME_LEN - 1) + " characters without '/'");
+            }
+            this.name = n;
+            return this;
+        }
+
+        /** Capacity in 512-byte sectors. */
+        public Builder capacitySectors(long sectors) {
+            if (sectors < 0) {
+                throw new IllegalArgumentException("capacity " + sectors + " is out of range: allowed 0 or more sectors");
+            }
+            this.capacitySectors = sectors;
+            return this;
+        }
+
+        /** Logical block size: a power of two in 512..4096 (raises the physical size to match). */
+        public Builder logicalBlockSize(int size) {
+            QueueLimits.validateBlockSize("logical block size", size);
+            this.logicalBlockSize = size;
+            if (physicalBlockSize < size) {
+                physicalBlockSize = size;
+            }
+            return this;
+        }
+
+        /** Physical block size: a power of two in 512..4096, not below the logical size. */
+        public Builder physicalBlockSize(int size) {
+            QueueLimits.validateBlockSize("physical block size", size);
+            this.physicalBlockSize = size;
+            return this;
+        }
+
+        /** max_hw_sectors in 512-byte sectors; 0 = the block layer default (255). */
+        public Builder maxSectors(int sectors) {
+            if (sectors != 0 && (sectors < 8 || sectors > 1 << 22)) {
+                throw new IllegalArgumentException("max_sectors " + sectors
+                        + " is out of range: allowed 0 (default) or 8.." + (1 << 22));
+            }
+            this.maxSectors = sectors;
+            return this;
+        }
+
+        /** Largest DISCARD in sectors; 0 = DISCARD not supported. */
+        public Builder maxDiscardSectors(long sectors) {
+            if (sectors < 0) {
+                throw new IllegalArgumentException("max_discard_sectors " + sectors + " is negative");
+            }
+            this.maxDiscardSectors = sectors;
+            return this;
+        }
+
+        /** Largest WRITE_ZEROES in sectors; 0 = not supported. */
+        public Builder maxWriteZeroesSectors(long sectors) {
+            if (sectors < 0) {
+                throw new IllegalArgumentException("max_write_zeroes_sectors " + sectors + " is negative");
+            }
+            this.maxWriteZeroesSectors = sectors;
+            return this;
+        }
+
+        public Builder rotational(boolean r) {
+            this.rotational = r;
+            return this;
+        }
+
+        /** A volatile write cache (FLUSH and FUA are passed to the driver). */
+        public Builder writeCache(boolean wc) {
+            this.writeCache = wc;
+            return this;
+        }
+
+        public Builder fua(boolean f) {
+            this.fua = f;
+            return this;
+        }
+
+        public Builder virtBoundary(boolean v) {
+            this.virtBoundary = v;
+            return this;
+        }
+
+        /** Accounting on (default) or off: the queue/iostats switch. */
+        public Builder iostats(boolean on) {
+            this.iostats = on;
+            return this;
+        }
+
+        /** How long close waits for in-flight I/O before reporting it as never ended (default 5 s). */
+        public Builder closeTimeout(Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException("close timeout " + d + " is invalid: allowed 0 or more");
+            }
+            this.closeTimeout = d;
+            return this;
+        }
+
+        public GenDisk build() {
+            if (physicalBlockSize < logicalBlockSize) {
+                throw new IllegalArgumentException("physical block size " + physicalBlockSize
+                        + " is below the logical block size " + logicalBlockSize + ": allowed "
+                        + logicalBlockSize + ".." + QueueLimits.MAX_BLOCK_SIZE);
+            }
+            if (set.isClosed()) {
+                throw new IllegalStateException("tag set is closed");
+            }
+            return new GenDisk(this);
+        }
+    }
+}

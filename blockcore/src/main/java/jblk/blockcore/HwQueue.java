@@ -1,0 +1,378 @@
+package jblk.blockcore;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Models {@code struct blk_mq_hw_ctx} (the hctx) and the dispatch half of block/blk-mq.c: the
+ * dispatch list of requests the driver bounced ({@code hctx->dispatch}), the state bits (STOPPED,
+ * TAG_ACTIVE, SCHED_RESTART, INACTIVE), running the queue ({@code blk_mq_run_hw_queue},
+ * {@code blk_mq_dispatch_rq_list}) and the completion contexts of this queue.
+ */
+public final class HwQueue {
+    public static final int STOPPED = 1;
+    public static final int TAG_ACTIVE = 1 << 1;
+    public static final int SCHED_RESTART = 1 << 2;
+    public static final int INACTIVE = 1 << 3;
+    /** {@code BLK_MQ_RESOURCE_DELAY}: how long RESOURCE waits before the queue runs again. */
+    public static final long RESOURCE_DELAY_NS = 3_000_000L;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(HwQueue.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final RequestQueue q;
+    final TagSet set;
+    final int queueNum;
+    volatile HctxType type;
+    volatile Tags tags;
+    volatile Object driverData;
+    private volatile int state;
+
+    /** {@code hctx->dispatch}, guarded by {@code this}. */
+    private final RequestList dispatch = new RequestList();
+    private volatile boolean dispatchNonEmpty;
+    /** Dispatchers running outside a submitter's section (kblockd, unquiesce, ...). */
+    final AtomicInteger runners = new AtomicInteger();
+    final ActiveShare share;
+
+    /** Submitting contexts mapped to this queue (for their inserted-request lists). */
+    volatile SwQueue[] ctxs = new SwQueue[0];
+
+    private volatile SoftirqContext softirq;
+    private volatile TimerContext timer;
+
+    // debugfs counters (slow paths only)
+    final AtomicLong runs = new AtomicLong();
+    final AtomicLong busyReturns = new AtomicLong();
+    final AtomicLong devResourceStalls = new AtomicLong();
+
+    /** kblockd bookkeeping, guarded by the kblockd lock: when the next run is due (0 = none). */
+    long runAtNs;
+
+    HwQueue(RequestQueue q, int queueNum, HctxType type, Tags tags, ActiveShare share) {
+        this.q = q;
+        this.set = q.set;
+        this.queueNum = queueNum;
+        this.type = type;
+        this.tags = tags;
+        this.share = share;
+    }
+
+    // ---- what a driver sees ----------------------------------------------------------------
+
+    /** {@code hctx->queue_num}. */
+    public int queueNum() {
+        return queueNum;
+    }
+
+    public HctxType type() {
+        return type;
+    }
+
+    /** {@code hctx->driver_data}, as returned by initHctx. */
+    public Object driverData() {
+        return driverData;
+    }
+
+    public GenDisk disk() {
+        return q.disk;
+    }
+
+    public Tags tags() {
+        return tags;
+    }
+
+    /** The state bits as debugfs shows them (TAG_ACTIVE comes from the fair-share bookkeeping). */
+    public int state() {
+        return state | (share.isActive() ? TAG_ACTIVE : 0);
+    }
+
+    public boolean isStopped() {
+        return (state & STOPPED) != 0;
+    }
+
+    /** {@code blk_mq_stop_hw_queue}: no dispatch until started again; submissions queue up. */
+    public void stop() {
+        STATE.getAndBitwiseOr(this, STOPPED);
+    }
+
+    /** {@code blk_mq_start_stopped_hw_queue}: clear STOPPED and run the queue. */
+    public void startStopped(boolean async) {
+        if ((state & STOPPED) == 0) {
+            return;
+        }
+        STATE.getAndBitwiseAnd(this, ~STOPPED);
+        run(async || set.blocking);
+    }
+
+    /** The softirq completion context of this queue, started on first use. */
+    public SoftirqContext softirq() {
+        SoftirqContext s = softirq;
+        if (s == null) {
+            synchronized (this) {
+                s = softirq;
+                if (s == null) {
+                    s = new SoftirqContext(this);
+                    softirq = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** The timer (hrtimer) completion context of this queue, started on first use. */
+    public TimerContext timer() {
+        TimerContext t = timer;
+        if (t == null) {
+            synchronized (this) {
+                t = timer;
+                if (t == null) {
+                    t = new TimerContext(this);
+                    timer = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    void stopContexts() {
+        SoftirqContext s = softirq;
+        if (s != null) {
+            s.stop();
+        }
+        TimerContext t = timer;
+        if (t != null) {
+            t.stop();
+        }
+    }
+
+    // ---- running the queue -------------------------------------------------------------------
+
+    boolean hasWork() {
+        if (dispatchNonEmpty) {
+            return true;
+        }
+        for (SwQueue c : ctxs) {
+            if (c.hasPending(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code blk_mq_run_hw_queue}: dispatch what is waiting, now (in this thread) or through
+     * kblockd. A stopped or quiesced queue does not run.
+     */
+    public void run(boolean async) {
+        if (q.isQuiesced() || isStopped() || !hasWork()) {
+            return;
+        }
+        if (async) {
+            q.kblockd.scheduleRun(this, 0);
+        } else {
+            runSync();
+        }
+    }
+
+    /** {@code blk_mq_delay_run_hw_queue}. */
+    public void delayRun(long delayNs) {
+        if (isStopped()) {
+            return;
+        }
+        q.kblockd.scheduleRun(this, delayNs);
+    }
+
+    /** Runs in the calling thread, inside a dispatch section of its own (see {@link RequestQueue#quiesce()}). */
+    void runSync() {
+        runners.incrementAndGet(); // the atomic orders our entry before the quiesce check below
+        try {
+            if (!q.isQuiesced() && !isStopped()) {
+                runs.incrementAndGet();
+                dispatchRequests();
+            }
+        } finally {
+            runners.decrementAndGet();
+        }
+    }
+
+    /** {@code blk_mq_sched_dispatch_requests} without a scheduler: the dispatch list, then the contexts. */
+    void dispatchRequests() {
+        if (dispatchNonEmpty) {
+            RequestList list = new RequestList();
+            synchronized (this) {
+                list.addAll(dispatch);
+                dispatchNonEmpty = false;
+            }
+            if (!list.isEmpty()) {
+                // Whatever bounces from here waits for a completion (DEV_RESOURCE) or a delay.
+                STATE.getAndBitwiseOr(this, SCHED_RESTART);
+                if (!dispatchRqList(list)) {
+                    return;
+                }
+            }
+        }
+        for (SwQueue c : ctxs) {
+            if (c.hasPending(type)) {
+                RequestList list = c.takePending(type);
+                if (!list.isEmpty() && !dispatchRqList(list)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code blk_mq_dispatch_rq_list}: issue {@code list} in order; stop at the first RESOURCE or
+     * DEV_RESOURCE, put the rest back on the dispatch list and arrange the rerun the kernel would.
+     *
+     * @return true when everything was issued
+     */
+    boolean dispatchRqList(RequestList list) {
+        int queued = 0;
+        BlkStatus ret = BlkStatus.OK;
+        boolean needsResource = false;
+        Request rq;
+        while ((rq = list.poll()) != null) {
+            boolean last = list.isEmpty();
+            ret = queueRq(rq, last);
+            if (ret == BlkStatus.OK) {
+                queued++;
+            } else if (ret == BlkStatus.RESOURCE || ret == BlkStatus.DEV_RESOURCE) {
+                needsResource = ret == BlkStatus.RESOURCE;
+                busyReturns.incrementAndGet();
+                BlkMq.requeueState(rq);
+                list.addFirst(rq);
+                break;
+            } else {
+                BlkMq.endRequest(rq, ret);
+            }
+        }
+        if ((!list.isEmpty() || ret != BlkStatus.OK) && queued > 0) {
+            commitRqs();
+        }
+        if (list.isEmpty()) {
+            return true;
+        }
+        synchronized (this) {
+            dispatch.addAll(list);
+            dispatchNonEmpty = true;
+        }
+        VarHandle.fullFence();
+        if ((state & SCHED_RESTART) == 0) {
+            run(true);
+        } else if (needsResource) {
+            delayRun(RESOURCE_DELAY_NS);
+        } else if (!hasStartedRequests()) {
+            // DEV_RESOURCE with nothing in flight here: no completion will restart the queue. The
+            // kernel would hang until the driver restarts it; jblk counts the stall and retries.
+            devResourceStalls.incrementAndGet();
+            delayRun(RESOURCE_DELAY_NS);
+        }
+        return false;
+    }
+
+    /** Calls the driver's queueRq; a raw driver that throws gets the request ended with IOERR once. */
+    BlkStatus queueRq(Request rq, boolean last) {
+        long before = (long) Request.WORD.getOpaque(rq);
+        try {
+            return set.ops.queueRq(this, rq, last);
+        } catch (RuntimeException e) {
+            BlkLog.driverException("queueRq (tag " + rq.tag + ")", e);
+            long now = rq.wordVolatile();
+            boolean stillOurs = RequestState.generation(now) == RequestState.generation(before)
+                    && RequestState.allocated(now);
+            return stillOurs ? BlkStatus.IOERR : BlkStatus.OK;
+        }
+    }
+
+    void commitRqs() {
+        if (set.hasCommitRqs) {
+            try {
+                set.ops.commitRqs(this);
+            } catch (RuntimeException e) {
+                BlkLog.driverException("commitRqs", e);
+            }
+        }
+    }
+
+    /** {@code blk_mq_request_bypass_insert}: to the tail of the dispatch list. */
+    void insertDispatch(Request rq, boolean atHead) {
+        synchronized (this) {
+            if (atHead) {
+                dispatch.addFirst(rq);
+            } else {
+                dispatch.add(rq);
+            }
+            dispatchNonEmpty = true;
+        }
+    }
+
+    boolean dispatchNonEmpty() {
+        return dispatchNonEmpty;
+    }
+
+    boolean restartPending() {
+        return (state & SCHED_RESTART) != 0;
+    }
+
+    /** {@code blk_mq_sched_restart}: a completion reruns a queue that a DEV_RESOURCE left waiting. */
+    void schedRestart() {
+        int s = state;
+        if ((s & SCHED_RESTART) != 0 && STATE.compareAndSet(this, s, s & ~SCHED_RESTART)) {
+            run(true);
+        }
+    }
+
+    private boolean hasStartedRequests() {
+        Tags t = tags;
+        for (int tag = 0; tag < t.nrTags; tag++) {
+            Request r = t.staticRqs[tag];
+            if (t.isAllocated(tag) && r.hctx == this
+                    && RequestState.state(r.wordVolatile()) != RequestState.IDLE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void setInactive(boolean on) {
+        if (on) {
+            STATE.getAndBitwiseOr(this, INACTIVE);
+        } else {
+            STATE.getAndBitwiseAnd(this, ~INACTIVE);
+        }
+    }
+
+    /** Snapshot of the dispatch list for debugfs. */
+    synchronized Request[] dispatchSnapshot() {
+        Request[] out = new Request[dispatch.size()];
+        int i = 0;
+        for (Request r = dispatch.peek(); r != null && i < out.length; r = r.next) {
+            out[i++] = r;
+        }
+        return out;
+    }
+
+    /** Takes the whole dispatch list (close and reconfiguration). */
+    synchronized RequestList drainDispatch() {
+        RequestList l = new RequestList();
+        l.addAll(dispatch);
+        dispatchNonEmpty = false;
+        return l;
+    }
+
+    @Override
+    public String toString() {
+        return q.disk.name() + "/hctx" + queueNum;
+    }
+}

@@ -1,0 +1,142 @@
+package jblk.blockcore;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+
+/**
+ * Models {@code struct request}: preallocated once per tag (the request cache, {@code
+ * tags->static_rqs}) and reused for every I/O that gets the tag, so the hot path allocates nothing.
+ *
+ * <p>Fields are grouped by who writes them, as the kernel's {@code __cacheline_group}s do: the
+ * per-tag identity (written once), the submitter's fields (written at allocation, read by the driver
+ * and completer), and the state word and completion fields (written by the completer), with
+ * padding between the groups (see the Request* superclasses).
+ */
+public final class Request extends RequestCompleterFields {
+    static final VarHandle WORD;
+
+    static {
+        try {
+            WORD = MethodHandles.lookup().findVarHandle(RequestCompleterFields.class, "word", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    Request(Tags tags, int tag) {
+        super(tags, tag);
+    }
+
+    // ---- what a driver reads -------------------------------------------------------------
+
+    /** The tag ({@code rq->tag}): the request's index in its tag space. */
+    public int tag() {
+        return tag;
+    }
+
+    public ReqOp op() {
+        return op;
+    }
+
+    /** {@code rq->cmd_flags}: the bio's {@link ReqFlags}. */
+    public int cmdFlags() {
+        return cmdFlags;
+    }
+
+    public boolean isFua() {
+        return (cmdFlags & ReqFlags.FUA) != 0;
+    }
+
+    /** {@code blk_rq_pos}: start sector in 512-byte units. */
+    public long sector() {
+        return sector;
+    }
+
+    /** {@code blk_rq_bytes}. */
+    public int bytes() {
+        return nrBytes;
+    }
+
+    /** {@code blk_rq_sectors}. */
+    public int sectors() {
+        return nrBytes >>> Bio.SECTOR_SHIFT;
+    }
+
+    /** The data buffer: bytes {@code [bufOffset(), bufOffset() + bytes())}. */
+    public ByteBuffer buffer() {
+        return bio.buffer();
+    }
+
+    public int bufOffset() {
+        return bio.bufOffset();
+    }
+
+    public Bio bio() {
+        return bio;
+    }
+
+    /** {@code rq->mq_hctx}. */
+    public HwQueue hctx() {
+        return hctx;
+    }
+
+    /** The disk the request was submitted to ({@code rq->q->disk}). */
+    public GenDisk disk() {
+        return q.disk;
+    }
+
+    /** {@code blk_mq_rq_to_pdu}: the driver's per-request data, built once per tag by initRequest. */
+    public Object pdu() {
+        return pdu;
+    }
+
+    public boolean isPolled() {
+        return (cmdFlags & ReqFlags.POLLED) != 0;
+    }
+
+    /** {@code blk_mq_rq_state}. */
+    public int state() {
+        return RequestState.state(word());
+    }
+
+    /** The state word (see {@link RequestState}), read with acquire semantics. */
+    public long word() {
+        return (long) WORD.getAcquire(this);
+    }
+
+    /**
+     * For a partial transfer: how many bytes were transferred when the request ends with an error
+     * (null_blk's badblocks_partial_io). Reset when the tag is reused.
+     */
+    public void setBytesDone(int bytes) {
+        this.bytesDone = bytes;
+    }
+
+    // ---- the state word, for binding layers ----------------------------------------------
+
+    /** CAS on the state word: the one atomic a binding layer spends to decide an ownership race. */
+    public boolean casWord(long expect, long update) {
+        return WORD.compareAndSet(this, expect, update);
+    }
+
+    /** Volatile read of the state word (sequentially consistent with {@link #casWord}). */
+    public long wordVolatile() {
+        return (long) WORD.getVolatile(this);
+    }
+
+    /** Release store of the state word: only for the owner of the request. */
+    public void setWordRelease(long w) {
+        WORD.setRelease(this, w);
+    }
+
+    void setWordPlain(long w) {
+        WORD.setRelease(this, w);
+    }
+
+    @Override
+    public String toString() {
+        return "Request{tag=" + tag + " " + op + " sector=" + sector + " bytes=" + nrBytes + " "
+                + RequestState.toString(word()) + "}";
+    }
+}

@@ -1,0 +1,563 @@
+package jblk.blockcore;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Models the blk-mq half of {@code struct request_queue}: the disk's hardware queues and software
+ * contexts, quiesce ({@code blk_mq_quiesce_queue}) and freeze ({@code blk_mq_freeze_queue}), the
+ * requeue list, the kblockd worker and the timeout scanner, and bio checks at submission.
+ */
+final class RequestQueue {
+    final GenDisk disk;
+    final TagSet set;
+    volatile HwQueue[] hctxs = new HwQueue[0];
+    /** Fair-share bookkeeping shared by all hctxs when the set has one tag space (TAG_HCTX_SHARED). */
+    final ActiveShare queueShare = new ActiveShare();
+
+    private final Object ctxLock = new Object();
+    private final BitSet ctxIndices = new BitSet();
+    private volatile SwQueue[] ctxs = new SwQueue[0];
+
+    private final Object quiesceLock = new Object();
+    private volatile int quiesceDepth;
+
+    final Object freezeLock = new Object();
+    volatile int freezeDepth;
+    volatile boolean dying;
+
+    volatile boolean iostats;
+    final DiskStats stats;
+
+    final Kblockd kblockd;
+    final TimeoutScanner timeoutScanner;
+    private final RequestList requeueList = new RequestList();
+    private final CoarseClock clock = new CoarseClock();
+
+    final long timeoutMs;
+    final long scanIntervalMs;
+
+    RequestQueue(GenDisk disk, TagSet set, boolean iostats) {
+        this.disk = disk;
+        this.set = set;
+        this.iostats = iostats;
+        this.stats = new DiskStats(this);
+        this.timeoutMs = set.timeoutMs;
+        this.scanIntervalMs = Math.max(1, Math.min(100, timeoutMs / 4));
+        clock.set(System.nanoTime() / 1_000_000L);
+        this.kblockd = new Kblockd(this);
+        this.timeoutScanner = new TimeoutScanner(this);
+    }
+
+    /** Builds and initialises the hctxs (initHctx each); on failure everything is undone. */
+    void initHwCtxs() {
+        HwQueue[] arr = prepareHwCtxs(set.nrHwQueues);
+        commitHwCtxs(arr);
+    }
+
+    void startThreads() {
+        kblockd.start();
+        timeoutScanner.start();
+    }
+
+    // ---- the coarse clock ("jiffies") --------------------------------------------------------
+
+    /** Milliseconds on the queue's coarse clock, advanced by the timeout scanner; a plain load. */
+    long jiffies() {
+        return clock.get();
+    }
+
+    void tickJiffies(long nowMs) {
+        clock.set(nowMs);
+    }
+
+    // ---- hardware contexts -------------------------------------------------------------------
+
+    private HctxType typeOf(int hctxIdx, int nrHw, int nrPoll) {
+        return hctxIdx >= nrHw - nrPoll ? HctxType.POLL : HctxType.DEFAULT;
+    }
+
+    /**
+     * Builds the hctx array for {@code nrHw} queues: existing hctxs are kept, new ones are created
+     * and given to the driver's initHctx. Throws (after undoing its own work) if initHctx fails.
+     */
+    HwQueue[] prepareHwCtxs(int nrHw) {
+        HwQueue[] old = hctxs;
+        HwQueue[] arr = new HwQueue[nrHw];
+        int kept = Math.min(old.length, nrHw);
+        System.arraycopy(old, 0, arr, 0, kept);
+        int i = kept;
+        try {
+            for (; i < nrHw; i++) {
+                ActiveShare share = set.hctxShared ? queueShare : new ActiveShare();
+                HwQueue h = new HwQueue(this, i, typeOf(i, nrHw, set.nrPollQueues), set.tags(i), share);
+                if (set.hasInitHctx) {
+                    try {
+                        h.driverData = set.ops.initHctx(h, i);
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException("driver initHctx failed for " + disk.name() + " hctx " + i
+                                + ": " + e.getMessage(), e);
+                    }
+                }
+                arr[i] = h;
+            }
+        } catch (RuntimeException e) {
+            for (int j = kept; j < i; j++) {
+                exitHctx(arr[j]);
+            }
+            throw e;
+        }
+        return arr;
+    }
+
+    /** Undoes {@link #prepareHwCtxs}: exits the hctxs it created. */
+    void abortHwCtxs(HwQueue[] prepared) {
+        HwQueue[] old = hctxs;
+        for (int i = old.length; i < prepared.length; i++) {
+            exitHctx(prepared[i]);
+        }
+    }
+
+    /** Installs a prepared hctx array (queue frozen): exits removed hctxs and remaps the contexts. */
+    void commitHwCtxs(HwQueue[] arr) {
+        HwQueue[] old = hctxs;
+        for (int i = arr.length; i < old.length; i++) {
+            HwQueue h = old[i];
+            RequestList left = h.drainDispatch();
+            Request rq;
+            while ((rq = left.poll()) != null) {
+                BlkMq.endRequest(rq, BlkStatus.IOERR); // cannot happen frozen; never lose one
+            }
+            h.stopContexts();
+            kblockd.forget(h);
+            exitHctx(h);
+        }
+        for (int i = 0; i < arr.length; i++) {
+            arr[i].tags = set.tags(i);
+            arr[i].type = typeOf(i, arr.length, set.nrPollQueues);
+        }
+        hctxs = arr;
+        remapCtxs();
+    }
+
+    private void exitHctx(HwQueue h) {
+        if (set.hasExitHctx) {
+            try {
+                set.ops.exitHctx(h, h.queueNum);
+            } catch (RuntimeException e) {
+                BlkLog.driverException("exitHctx", e);
+            }
+        }
+    }
+
+    // ---- software contexts -------------------------------------------------------------------
+
+    SwQueue allocCtx() {
+        synchronized (ctxLock) {
+            if (dying) {
+                throw new IllegalStateException(disk.name() + " is closed");
+            }
+            int idx = ctxIndices.nextClearBit(0);
+            ctxIndices.set(idx);
+            SwQueue c = new SwQueue(this, idx);
+            List<SwQueue> l = new ArrayList<>(List.of(ctxs));
+            l.add(c);
+            ctxs = l.toArray(new SwQueue[0]);
+            remapCtxs();
+            return c;
+        }
+    }
+
+    void releaseCtx(SwQueue c) {
+        synchronized (ctxLock) {
+            List<SwQueue> l = new ArrayList<>(List.of(ctxs));
+            if (!l.remove(c)) {
+                return;
+            }
+            ctxIndices.clear(c.index);
+            ctxs = l.toArray(new SwQueue[0]);
+            remapCtxs();
+        }
+        // Requests it still had queued go to their hctx, so closing a context loses none.
+        for (HctxType t : HctxType.VALUES) {
+            RequestList left = c.takePending(t);
+            Request rq;
+            while ((rq = left.poll()) != null) {
+                rq.hctx.insertDispatch(rq, false);
+                rq.hctx.run(true);
+            }
+        }
+    }
+
+    SwQueue[] ctxs() {
+        return ctxs;
+    }
+
+    /** {@code blk_mq_map_swqueue}: point every context at its hctxs and every hctx at its contexts. */
+    private void remapCtxs() {
+        synchronized (ctxLock) {
+            HwQueue[] hw = hctxs;
+            if (hw.length == 0) {
+                return;
+            }
+            for (SwQueue c : ctxs) {
+                c.remap(hw);
+            }
+            for (HwQueue h : hw) {
+                Set<SwQueue> mine = new LinkedHashSet<>();
+                for (SwQueue c : ctxs) {
+                    for (HwQueue m : c.hctxs) {
+                        if (m == h) {
+                            mine.add(c);
+                        }
+                    }
+                }
+                h.ctxs = mine.toArray(new SwQueue[0]);
+                h.setInactive(mine.isEmpty());
+            }
+        }
+    }
+
+    // ---- bio checks --------------------------------------------------------------------------
+
+    HctxType hctxType(Bio bio) {
+        if ((bio.flags() & ReqFlags.POLLED) != 0 && set.nrPollQueues > 0) {
+            return HctxType.POLL;
+        }
+        return bio.op() == ReqOp.READ ? HctxType.READ : HctxType.DEFAULT;
+    }
+
+    /**
+     * The checks {@code submit_bio_noacct} and {@code bio_split_to_limits} make. Caller bugs throw;
+     * what the device cannot serve completes the bio with an error (returns false).
+     */
+    boolean checkBio(Bio bio) {
+        if (bio == null) {
+            throw new IllegalArgumentException("bio must not be null");
+        }
+        ReqOp op = bio.op();
+        if (op == null) {
+            throw new IllegalArgumentException("bio op must not be null");
+        }
+        if (bio.endIoCallback() == null) {
+            throw new IllegalArgumentException("bio has no end_io callback");
+        }
+        if ((bio.flags() & ~ReqFlags.ALL) != 0) {
+            throw new IllegalArgumentException("bio flags 0x" + Integer.toHexString(bio.flags())
+                    + " has unknown bits: allowed 0x" + Integer.toHexString(ReqFlags.ALL));
+        }
+        int size = bio.size();
+        if (size < 0) {
+            throw new IllegalArgumentException("bio size " + size + " is negative");
+        }
+        if (op == ReqOp.FLUSH) {
+            if (size != 0) {
+                throw new IllegalArgumentException("FLUSH carries no data: size must be 0, got " + size);
+            }
+        } else if (op.hasData()) {
+            if (bio.buffer() == null) {
+                throw new IllegalArgumentException(op + " of " + size + " bytes has no data buffer");
+            }
+            int off = bio.bufOffset();
+            if (off < 0 || (long) off + size > bio.buffer().capacity()) {
+                throw new IllegalArgumentException("data buffer too small: " + op + " needs bytes [" + off + ", "
+                        + ((long) off + size) + ") but the buffer holds " + bio.buffer().capacity());
+            }
+            if (op == ReqOp.READ && bio.buffer().isReadOnly()) {
+                throw new IllegalArgumentException("READ into a read-only buffer");
+            }
+        }
+        bio.resetOutcome();
+        bio.cookie = -1;
+        QueueLimits lim = disk.limits();
+        String err = null;
+        BlkStatus st = BlkStatus.INVAL;
+        if (op == ReqOp.FLUSH) {
+            if (!lim.writeCache()) {
+                // No volatile cache: a flush has nothing to do (blk_insert_flush ends it at once).
+                bio.complete(BlkStatus.OK, 0, null);
+                BlkMq.callEndIo(bio);
+                return false;
+            }
+            return true;
+        }
+        long cap = disk.capacity();
+        long sector = bio.sector();
+        int lbsSectors = lim.logicalBlockSize() >>> Bio.SECTOR_SHIFT;
+        if (op == ReqOp.DISCARD && lim.maxDiscardSectors() == 0) {
+            st = BlkStatus.NOTSUPP;
+            err = "DISCARD is not supported by " + disk.name();
+        } else if (op == ReqOp.WRITE_ZEROES && lim.maxWriteZeroesSectors() == 0) {
+            st = BlkStatus.NOTSUPP;
+            err = "WRITE_ZEROES is not supported by " + disk.name();
+        } else if (size == 0) {
+            err = op + " size 0: must be a positive multiple of the logical block size " + lim.logicalBlockSize();
+        } else if ((size & (lim.logicalBlockSize() - 1)) != 0) {
+            err = op + " size " + size + " is not a multiple of the logical block size " + lim.logicalBlockSize();
+        } else if (sector < 0 || (sector & (lbsSectors - 1)) != 0) {
+            err = op + " sector " + sector + " is not aligned to the logical block size "
+                    + lim.logicalBlockSize() + " (" + lbsSectors + " sectors)";
+        } else if (sector + (size >>> Bio.SECTOR_SHIFT) > cap) {
+            st = BlkStatus.IOERR;
+            err = "attempt to access beyond end of device " + disk.name() + ": sector " + sector + " + "
+                    + (size >>> Bio.SECTOR_SHIFT) + " sectors > capacity " + cap + " sectors (allowed sectors 0.."
+                    + (cap - 1) + ")";
+        } else {
+            long max = op == ReqOp.DISCARD ? lim.maxDiscardSectors()
+                    : op == ReqOp.WRITE_ZEROES ? lim.maxWriteZeroesSectors() : lim.maxSectors();
+            if ((size >>> Bio.SECTOR_SHIFT) > max) {
+                err = op + " of " + (size >>> Bio.SECTOR_SHIFT) + " sectors exceeds the limit of " + max
+                        + " sectors (" + (max << Bio.SECTOR_SHIFT) + " bytes)";
+            }
+        }
+        if (err != null) {
+            bio.complete(st, 0, err);
+            BlkMq.callEndIo(bio);
+            return false;
+        }
+        return true;
+    }
+
+    /** The request flags the device honours: without a write cache FUA and PREFLUSH mean nothing. */
+    int effectiveFlags(int bioFlags, HctxType type) {
+        int f = bioFlags;
+        if (!disk.limits().writeCache()) {
+            f &= ~(ReqFlags.FUA | ReqFlags.PREFLUSH);
+        }
+        if (type != HctxType.POLL) {
+            f &= ~ReqFlags.POLLED;
+        }
+        return f;
+    }
+
+    // ---- quiesce -----------------------------------------------------------------------------
+
+    boolean isQuiesced() {
+        return quiesceDepth != 0;
+    }
+
+    /**
+     * {@code blk_mq_quiesce_queue}: no queueRq runs once this returns, until {@link #unquiesce}.
+     * It waits out every dispatch section that was open when the flag went up (the RCU grace
+     * period of the kernel): submitter contexts by their sequence, other dispatchers by count.
+     */
+    void quiesce() {
+        synchronized (quiesceLock) {
+            quiesceDepth++;
+        }
+        for (SwQueue c : ctxs) {
+            long s = c.sectionSeq();
+            if ((s & 1) != 0) {
+                Backoff b = new Backoff();
+                while (c.sectionSeq() == s) {
+                    b.idle();
+                }
+            }
+        }
+        for (HwQueue h : hctxs) {
+            Backoff b = new Backoff();
+            while (h.runners.get() != 0) {
+                b.idle();
+            }
+        }
+    }
+
+    void unquiesce() {
+        boolean run;
+        synchronized (quiesceLock) {
+            if (quiesceDepth == 0) {
+                throw new IllegalStateException(disk.name() + " is not quiesced");
+            }
+            run = --quiesceDepth == 0;
+        }
+        if (run) {
+            runHwQueues(true);
+        }
+    }
+
+    void runHwQueues(boolean async) {
+        for (HwQueue h : hctxs) {
+            h.run(async);
+        }
+    }
+
+    // ---- freeze ------------------------------------------------------------------------------
+
+    /** {@code blk_freeze_queue_start} + wait: new submitters wait, in-flight I/O drains. */
+    void freeze() {
+        freezeStart();
+        waitFrozen(Long.MAX_VALUE);
+    }
+
+    void freezeStart() {
+        synchronized (freezeLock) {
+            freezeDepth++;
+        }
+        runHwQueues(true);
+    }
+
+    /** Waits until no request of this disk holds a tag; false if {@code timeoutMs} passed first. */
+    boolean waitFrozen(long timeoutMs) {
+        long deadline = timeoutMs == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000L;
+        Backoff b = new Backoff();
+        while (requestsHeld() != 0) {
+            if (System.nanoTime() - deadline > 0 && deadline != Long.MAX_VALUE) {
+                return false;
+            }
+            b.idle();
+        }
+        return true;
+    }
+
+    void unfreeze() {
+        synchronized (freezeLock) {
+            if (freezeDepth == 0) {
+                throw new IllegalStateException(disk.name() + " is not frozen");
+            }
+            if (--freezeDepth == 0) {
+                freezeLock.notifyAll();
+            }
+        }
+    }
+
+    void waitUnfrozen() {
+        synchronized (freezeLock) {
+            while (freezeDepth != 0 && !dying) {
+                try {
+                    freezeLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while " + disk.name() + " was frozen", e);
+                }
+            }
+        }
+        if (dying) {
+            throw new IllegalStateException(disk.name() + " is closed");
+        }
+    }
+
+    /**
+     * Requests of this disk that hold a tag (the kernel's q_usage_counter). With a tag set of its
+     * own that is every set bit; on a shared set the fair-share counters say which are ours.
+     */
+    int requestsHeld() {
+        if (set.queueShared) {
+            int n = 0;
+            if (set.hctxShared) {
+                n = queueShare.nrActive.get();
+            } else {
+                for (HwQueue h : hctxs) {
+                    n += h.share.nrActive.get();
+                }
+            }
+            return n + countUncounted();
+        }
+        int n = 0;
+        for (Tags t : distinctTags()) {
+            n += t.busy();
+        }
+        return n;
+    }
+
+    /** Requests allocated before the set became shared are not in the counters; count them directly. */
+    private int countUncounted() {
+        int n = 0;
+        for (Tags t : distinctTags()) {
+            for (int tag = 0; tag < t.nrTags; tag++) {
+                Request r = t.staticRqs[tag];
+                if (t.isAllocated(tag) && r.q == this && !r.countedActive) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    List<Tags> distinctTags() {
+        List<Tags> out = new ArrayList<>();
+        for (HwQueue h : hctxs) {
+            if (!out.contains(h.tags)) {
+                out.add(h.tags);
+            }
+        }
+        return out;
+    }
+
+    /** Every allocated request of this disk (debugfs, stats, close report). */
+    List<Request> allocatedRequests() {
+        List<Request> out = new ArrayList<>();
+        for (Tags t : distinctTags()) {
+            for (int tag = 0; tag < t.nrTags; tag++) {
+                Request r = t.staticRqs[tag];
+                if (t.isAllocated(tag) && r.q == this && RequestState.allocated(r.wordVolatile())) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- requeue -----------------------------------------------------------------------------
+
+    void addToRequeueList(Request rq) {
+        synchronized (requeueList) {
+            requeueList.add(rq);
+        }
+    }
+
+    /** The requeue work: requests go back to the head of their context's list, then queues run. */
+    void requeueWork() {
+        RequestList l = new RequestList();
+        synchronized (requeueList) {
+            l.addAll(requeueList);
+        }
+        Request rq;
+        while ((rq = l.poll()) != null) {
+            SwQueue c = rq.ctx;
+            if (c.closed) {
+                rq.hctx.insertDispatch(rq, true);
+            } else {
+                c.insert(rq, true);
+            }
+        }
+        for (HwQueue h : hctxs) {
+            h.run(false);
+        }
+    }
+
+    int requeueListSize() {
+        synchronized (requeueList) {
+            return requeueList.size();
+        }
+    }
+
+    Request[] requeueSnapshot() {
+        synchronized (requeueList) {
+            Request[] out = new Request[requeueList.size()];
+            int i = 0;
+            for (Request r = requeueList.peek(); r != null; r = r.next) {
+                out[i++] = r;
+            }
+            return out;
+        }
+    }
+
+    // ---- close -------------------------------------------------------------------------------
+
+    void stopThreads() {
+        timeoutScanner.stop();
+        kblockd.stop();
+        for (HwQueue h : hctxs) {
+            h.stopContexts();
+        }
+    }
+
+    void exitAllHctx() {
+        for (HwQueue h : hctxs) {
+            exitHctx(h);
+        }
+    }
+}

@@ -1,0 +1,458 @@
+package jblk.blockcore;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Models {@code struct blk_mq_ctx} (the per-CPU software queue) together with the submitter's
+ * {@code struct blk_plug}: a submitting context, opened with {@link GenDisk#openQueue()}, that
+ * {@link #submitBio submits bios} ({@code submit_bio}) and maps to one hardware queue per
+ * {@link HctxType}. One thread submits through it at a time, as one task runs on a CPU.
+ *
+ * <p>Requests that cannot be issued at once (the hctx is stopped, quiesced or has a backlog) wait
+ * on this context's list for their hctx ({@code ctx->rq_lists}) until the queue runs.
+ */
+public final class SwQueue extends SwQueueFields implements AutoCloseable {
+    /** {@code BLK_MAX_REQUEST_COUNT}: a plug is flushed when it holds this many requests. */
+    public static final int PLUG_MAX_REQUESTS = 32;
+
+    private static final VarHandle SEQ;
+    private static final VarHandle PENDING;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SEQ = l.findVarHandle(SwQueueFields.class, "dispatchSeq", long.class);
+            PENDING = l.findVarHandle(SwQueueFields.class, "pendingMask", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    SwQueue(RequestQueue q, int index) {
+        super(q, index);
+    }
+
+    /** The "CPU" number of this context: its index among the disk's open contexts. */
+    public int index() {
+        return index;
+    }
+
+    public GenDisk disk() {
+        return q.disk;
+    }
+
+    /** The hardware queue this context uses for {@code type}. */
+    public HwQueue hctx(HctxType type) {
+        return hctxs[type.ordinal()];
+    }
+
+    // ---- submission ----------------------------------------------------------------------
+
+    /**
+     * {@code submit_bio}: turn {@code bio} into a request and issue it, or add it to the plug.
+     * The bio's callback runs exactly once, on whatever thread completes it (possibly this one,
+     * before this method returns).
+     *
+     * <p>Errors: a malformed bio (a caller bug: no callback, a data op without a big enough buffer,
+     * FLUSH with data, unknown flags) throws {@link IllegalArgumentException} and nothing is
+     * submitted. A bio the device cannot serve (past the capacity, misaligned, too large, an
+     * unsupported op) completes through its callback with an error status and
+     * {@link Bio#errorDetail()}. A closed disk throws {@link IllegalStateException}. With
+     * {@link ReqFlags#NOWAIT} and no free tag the bio completes with {@link BlkStatus#AGAIN}.
+     */
+    public void submitBio(Bio bio) {
+        if (closed) {
+            throw new IllegalStateException("software queue " + index + " of " + q.disk.name() + " is closed");
+        }
+        if (!q.checkBio(bio)) {
+            return;
+        }
+        HctxType type = q.hctxType(bio);
+        if (owner != Thread.currentThread()) {
+            owner = Thread.currentThread();
+        }
+        if (plugged) {
+            Request rq = getRequest(bio, type, false);
+            if (rq != null) {
+                plugList.add(rq);
+                if (plugList.size() >= PLUG_MAX_REQUESTS) {
+                    flushPlug();
+                }
+            }
+            return;
+        }
+        enterSection();
+        try {
+            Request rq = getRequest(bio, type, true);
+            if (rq != null) {
+                issue(rq);
+            }
+        } finally {
+            exitSection();
+        }
+    }
+
+    /** {@code blk_mq_try_issue_directly}, or insert and run when the queue cannot take it now. */
+    private void issue(Request rq) {
+        HwQueue hctx = rq.hctx;
+        if (q.isQuiesced() || hctx.isStopped() || hctx.dispatchNonEmpty()) {
+            insert(rq, false);
+            hctx.run(false);
+            return;
+        }
+        BlkStatus ret = hctx.queueRq(rq, true);
+        if (ret == BlkStatus.OK) {
+            return;
+        }
+        if (ret == BlkStatus.RESOURCE || ret == BlkStatus.DEV_RESOURCE) {
+            hctx.busyReturns.incrementAndGet();
+            BlkMq.requeueState(rq);
+            hctx.insertDispatch(rq, false);
+            hctx.run(false);
+        } else {
+            BlkMq.endRequest(rq, ret);
+        }
+    }
+
+    /**
+     * Allocates and initialises a request for {@code bio} ({@code __blk_mq_alloc_requests} and
+     * {@code blk_mq_rq_ctx_init}); waits for a tag unless the bio is NOWAIT, and waits while the
+     * queue is frozen. Returns null when the bio was completed instead (AGAIN).
+     */
+    private Request getRequest(Bio bio, HctxType type, boolean inSection) {
+        while (true) {
+            HwQueue hctx = hctxs[type.ordinal()];
+            Tags tags = hctx.tags;
+            int hintIdx = hctx.type.ordinal();
+            boolean shared = q.set.queueShared;
+            int tag = -1;
+            if (!shared || hctx.share.mayQueue(tags)) {
+                tag = tags.getTag(hints[hintIdx], false);
+            }
+            if (tag >= 0) {
+                if (shared) {
+                    hctx.share.nrActive.incrementAndGet();
+                }
+                // blk_queue_enter: the tag CAS above and this volatile read are both sequentially
+                // consistent, so a freezer that saw our tag free sees us back off here.
+                if (q.freezeDepth != 0 || q.dying) {
+                    if (shared) {
+                        hctx.share.nrActive.decrementAndGet();
+                    }
+                    tags.putTag(tag);
+                    waitUnfrozen(inSection);
+                    continue;
+                }
+                if (tag - tags.nrReservedTags == hints[hintIdx]) {
+                    hints[hintIdx] = tag - tags.nrReservedTags + 1;
+                }
+                Request rq = tags.staticRqs[tag];
+                initRequest(rq, hctx, bio, shared);
+                return rq;
+            }
+            if ((bio.flags() & ReqFlags.NOWAIT) != 0) {
+                bio.complete(BlkStatus.AGAIN, 0, "no free tag on " + hctx + " and the bio is NOWAIT");
+                BlkMq.callEndIo(bio);
+                return null;
+            }
+            waitForTag(hctx, tags, inSection);
+        }
+    }
+
+    private void initRequest(Request rq, HwQueue hctx, Bio bio, boolean countedActive) {
+        rq.q = q;
+        rq.hctx = hctx;
+        rq.ctx = this;
+        rq.op = bio.op();
+        rq.cmdFlags = q.effectiveFlags(bio.flags(), hctx.type);
+        if ((rq.cmdFlags & ReqFlags.POLLED) != 0) {
+            bio.cookie = hctx.queueNum;
+        }
+        rq.sector = bio.sector();
+        rq.nrBytes = bio.size();
+        rq.bio = bio;
+        rq.next = null;
+        rq.reserved = false;
+        rq.countedActive = countedActive;
+        rq.bytesDone = -1;
+        rq.allocMs = q.jiffies();
+        if (q.iostats) {
+            long now;
+            if (plugged) {
+                if (plugTimeNs == 0) {
+                    plugTimeNs = System.nanoTime();
+                }
+                now = plugTimeNs;
+            } else {
+                now = System.nanoTime();
+            }
+            rq.startTimeNs = now;
+            q.stats.accountStart(rq);
+        }
+        long w = (long) Request.WORD.getOpaque(rq);
+        rq.setWordPlain(((w & RequestState.GEN_MASK) + RequestState.GEN_ONE) | RequestState.ALLOCATED);
+    }
+
+    /** Tag wait ({@code blk_mq_get_tag}'s sleep): leave the dispatch section, run the queue, sleep. */
+    private void waitForTag(HwQueue hctx, Tags tags, boolean inSection) {
+        if (inSection) {
+            exitSection();
+        }
+        try {
+            if (plugged && !plugList.isEmpty()) {
+                flushPlug(); // our own plugged requests may be what holds the tags
+            }
+            hctx.run(false);
+            SBitmapQueue bt = tags.bitmapTags;
+            for (int spin = 0; spin < 64; spin++) {
+                if (bt.weight() < bt.depth() && !q.set.queueShared) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+            bt.prepareToWait();
+            try {
+                if (bt.weight() >= bt.depth() || q.set.queueShared) {
+                    bt.park(1_000_000L);
+                }
+            } finally {
+                bt.finishWait();
+            }
+            if (q.dying) {
+                throw new IllegalStateException(q.disk.name() + " was closed while a submitter waited for a tag");
+            }
+        } finally {
+            if (inSection) {
+                enterSection();
+            }
+        }
+    }
+
+    private void waitUnfrozen(boolean inSection) {
+        if (inSection) {
+            exitSection();
+        }
+        try {
+            q.waitUnfrozen();
+        } finally {
+            if (inSection) {
+                enterSection();
+            }
+        }
+    }
+
+    // ---- plugging ----------------------------------------------------------------------------
+
+    /** {@code blk_start_plug}: hold requests back and issue them as a batch. */
+    public void startPlug() {
+        plugged = true;
+        plugTimeNs = 0;
+    }
+
+    /** {@code blk_finish_plug}: issue what the plug holds and stop plugging. */
+    public void finishPlug() {
+        flushPlug();
+        plugged = false;
+    }
+
+    public boolean isPlugged() {
+        return plugged;
+    }
+
+    /**
+     * {@code blk_mq_flush_plug_list}: hand the batch to the driver's queueRqs if it has one (and the
+     * queue is not quiesced), then issue what is left one by one with {@code last} set on the final
+     * request, calling commitRqs when a batch ends without one.
+     */
+    public void flushPlug() {
+        plugTimeNs = 0;
+        if (plugList.isEmpty()) {
+            return;
+        }
+        RequestList list = plugList;
+        enterSection();
+        VarHandle.fullFence(); // no tag CAS follows the entry here, so fence it explicitly
+        try {
+            if (q.set.hasQueueRqs && !q.isQuiesced() && !anyStoppedOrBusy(list)) {
+                try {
+                    q.set.ops.queueRqs(list);
+                } catch (RuntimeException e) {
+                    BlkLog.driverException("queueRqs", e);
+                }
+            }
+            if (!list.isEmpty()) {
+                issueList(list);
+            }
+        } finally {
+            exitSection();
+        }
+    }
+
+    private boolean anyStoppedOrBusy(RequestList list) {
+        for (Request r = list.peek(); r != null; r = r.next) {
+            if (r.hctx.isStopped() || r.hctx.dispatchNonEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code blk_mq_issue_direct}: one by one; a bounce stops the batch and queues the rest. */
+    private void issueList(RequestList list) {
+        HwQueue hctx = null;
+        int queued = 0;
+        BlkStatus ret = BlkStatus.OK;
+        Request rq;
+        while ((rq = list.poll()) != null) {
+            if (hctx != rq.hctx) {
+                if (hctx != null && queued > 0) {
+                    hctx.commitRqs();
+                }
+                hctx = rq.hctx;
+                queued = 0;
+            }
+            if (q.isQuiesced() || hctx.isStopped() || hctx.dispatchNonEmpty()) {
+                insert(rq, false);
+                hctx.run(false);
+                continue;
+            }
+            ret = hctx.queueRq(rq, list.isEmpty());
+            if (ret == BlkStatus.OK) {
+                queued++;
+            } else if (ret == BlkStatus.RESOURCE || ret == BlkStatus.DEV_RESOURCE) {
+                hctx.busyReturns.incrementAndGet();
+                BlkMq.requeueState(rq);
+                hctx.insertDispatch(rq, false);
+                while ((rq = list.poll()) != null) {
+                    insert(rq, false);
+                }
+                hctx.run(false);
+                break;
+            } else {
+                BlkMq.endRequest(rq, ret);
+            }
+        }
+        if (ret != BlkStatus.OK && queued > 0) {
+            hctx.commitRqs();
+        }
+    }
+
+    // ---- polling ---------------------------------------------------------------------------
+
+    /**
+     * {@code bio_poll}: reap completions on the poll queue {@code bio} was sent to by calling the
+     * driver's poll once. Returns how many requests completed (0 when the bio was not polled, the
+     * driver has no poll callback, or nothing was ready).
+     */
+    public int poll(Bio bio) {
+        int cookie = bio.cookie;
+        if (cookie < 0 || !q.set.hasPoll) {
+            return 0;
+        }
+        HwQueue[] hw = q.hctxs;
+        if (cookie >= hw.length) {
+            return 0;
+        }
+        try {
+            return q.set.ops.poll(hw[cookie]);
+        } catch (RuntimeException e) {
+            BlkLog.driverException("poll", e);
+            return 0;
+        }
+    }
+
+    // ---- the context's inserted-request lists ------------------------------------------------
+
+    /** {@code blk_mq_insert_request}: park {@code rq} here until its hctx runs. */
+    void insert(Request rq, boolean atHead) {
+        int t = rq.hctx.type.ordinal();
+        synchronized (pending) {
+            if (closed) {
+                rq.hctx.insertDispatch(rq, atHead);
+                return;
+            }
+            if (atHead) {
+                pending[t].addFirst(rq);
+            } else {
+                pending[t].add(rq);
+            }
+            PENDING.getAndBitwiseOr(this, 1 << t);
+        }
+    }
+
+    boolean hasPending(HctxType type) {
+        return (pendingMask & (1 << type.ordinal())) != 0;
+    }
+
+    RequestList takePending(HctxType type) {
+        RequestList l = new RequestList();
+        synchronized (pending) {
+            l.addAll(pending[type.ordinal()]);
+            PENDING.getAndBitwiseAnd(this, ~(1 << type.ordinal()));
+        }
+        return l;
+    }
+
+    int pendingCount() {
+        synchronized (pending) {
+            int n = 0;
+            for (RequestList l : pending) {
+                n += l.size();
+            }
+            return n;
+        }
+    }
+
+    // ---- dispatch sections (what quiesce waits for) ------------------------------------------
+
+    /**
+     * Enters a dispatch section: the RCU read side of {@code hctx_lock}. An odd sequence means
+     * "inside". The store is ordered before our quiesce check by the tag CAS that follows it
+     * (a full fence), or by an explicit fence where no CAS follows; {@link RequestQueue#quiesce()}
+     * waits until every context it saw inside has left.
+     */
+    void enterSection() {
+        SEQ.setOpaque(this, dispatchSeq + 1);
+    }
+
+    void exitSection() {
+        SEQ.setRelease(this, dispatchSeq + 1);
+    }
+
+    long sectionSeq() {
+        return (long) SEQ.getVolatile(this);
+    }
+
+    void remap(HwQueue[] all) {
+        HwQueue[] h = new HwQueue[HctxType.VALUES.length];
+        for (HctxType t : HctxType.VALUES) {
+            h[t.ordinal()] = all[q.set.map(t).hctxFor(index)];
+        }
+        hctxs = h;
+    }
+
+    /** Flushes the plug and releases this context (its "CPU" number may be reused). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (plugged || !plugList.isEmpty()) {
+            finishPlug();
+        }
+        synchronized (pending) {
+            closed = true;
+        }
+        q.releaseCtx(this);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return q.disk.name() + "/ctx" + index;
+    }
+}

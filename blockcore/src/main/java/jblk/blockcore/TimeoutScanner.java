@@ -1,0 +1,120 @@
+package jblk.blockcore;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Models {@code blk_mq_timeout_work} for one disk: a daemon thread that periodically advances the
+ * queue's coarse clock, finds in-flight requests past their deadline, marks each TIMED_OUT with a
+ * CAS (so the driver's timeout callback runs at most once per expiry) and calls it; RESET_TIMER, or
+ * a driver without a timeout callback, re-arms the deadline. It also gives an idle disk's fair
+ * share of a shared tag set back ({@code blk_mq_tag_idle}).
+ */
+final class TimeoutScanner implements Runnable {
+    private final RequestQueue q;
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    TimeoutScanner(RequestQueue q) {
+        this.q = q;
+        this.thread = new Thread(this, "jblk-" + q.disk.name() + "-timeout");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        while (!stopped) {
+            LockSupport.parkNanos(this, q.scanIntervalMs * 1_000_000L);
+            if (stopped) {
+                break;
+            }
+            try {
+                scan();
+            } catch (RuntimeException e) {
+                BlkLog.LOG.log(System.Logger.Level.ERROR, "timeout scan failed: " + e, e);
+            }
+        }
+    }
+
+    void scan() {
+        long nowMs = System.nanoTime() / 1_000_000L;
+        q.tickJiffies(nowMs);
+        for (Tags t : q.distinctTags()) {
+            for (int tag = 0; tag < t.nrTags; tag++) {
+                if (!t.isAllocated(tag)) {
+                    continue;
+                }
+                Request rq = t.staticRqs[tag];
+                long w = rq.word();
+                if (RequestState.state(w) != RequestState.IN_FLIGHT || RequestState.timedOut(w)
+                        || rq.q != q || rq.deadlineMs - nowMs > 0) {
+                    continue;
+                }
+                // RQF_TIMED_OUT: only one expiry handling per start; a completion racing us wins
+                // if it moved the word first.
+                if (rq.casWord(w, w | RequestState.TIMED_OUT)) {
+                    timedOut(rq, w | RequestState.TIMED_OUT, nowMs);
+                }
+            }
+        }
+        if (q.set.queueShared) {
+            markIdle();
+        }
+    }
+
+    /** {@code blk_mq_rq_timed_out}. */
+    private void timedOut(Request rq, long w, long nowMs) {
+        if (q.set.hasTimeout) {
+            EhTimerReturn ret;
+            try {
+                ret = q.set.ops.timeout(rq);
+            } catch (RuntimeException e) {
+                BlkLog.driverException("timeout (tag " + rq.tag + ")", e);
+                ret = EhTimerReturn.RESET_TIMER;
+            }
+            if (ret == EhTimerReturn.DONE) {
+                return;
+            }
+        }
+        // blk_add_timer: a new deadline, then clear TIMED_OUT if the request is still this one.
+        rq.deadlineMs = nowMs + q.timeoutMs + q.scanIntervalMs;
+        long gen = RequestState.generation(w);
+        while (true) {
+            long cur = rq.wordVolatile();
+            if (RequestState.generation(cur) != gen || !RequestState.timedOut(cur)
+                    || RequestState.state(cur) != RequestState.IN_FLIGHT) {
+                return;
+            }
+            if (rq.casWord(cur, cur & ~RequestState.TIMED_OUT)) {
+                return;
+            }
+        }
+    }
+
+    private void markIdle() {
+        if (q.set.hctxShared) {
+            if (q.queueShare.isActive() && q.queueShare.nrActive.get() == 0) {
+                q.queueShare.markIdle(q.set.tags(0));
+            }
+            return;
+        }
+        for (HwQueue h : q.hctxs) {
+            if (h.share.isActive() && h.share.nrActive.get() == 0) {
+                h.share.markIdle(h.tags);
+            }
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

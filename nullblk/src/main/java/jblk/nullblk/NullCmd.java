@@ -1,0 +1,21 @@
+package jblk.nullblk;
+
+import jblk.blockcore.BlkStatus;
+
+/**
+ * Models {@code struct nullb_cmd}: null_blk's per-request data (the PDU), built once per tag. It
+ * carries the status the request will end with (so the completion path, which may run on another
+ * thread, knows it) and whether the request was picked to time out.
+ */
+public final class NullCmd {
+    /** {@code cmd->error}: written before the request is handed to the completion context. */
+    BlkStatus error = BlkStatus.OK;
+    /** {@code cmd->fake_timeout}: this request never completes; the timeout handler ends it. */
+    boolean fakeTimeout;
+    /** Bytes transferred before a bad block (badblocks_partial_io), or -1. */
+    int partialBytes = -1;
+
+    public BlkStatus error() {
+        return error;
+    }
+}

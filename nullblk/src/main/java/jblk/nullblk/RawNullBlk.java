@@ -1,0 +1,146 @@
+package jblk.nullblk;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import jblk.blockcore.BlkMq;
+import jblk.blockcore.BlkMqOps;
+import jblk.blockcore.BlkStatus;
+import jblk.blockcore.EhTimerReturn;
+import jblk.blockcore.HwQueue;
+import jblk.blockcore.Request;
+import jblk.blockcore.RequestList;
+import jblk.blockcore.TagSet;
+
+/**
+ * null_blk as the C driver is written (drivers/block/null_blk/main.c), against the raw
+ * {@link BlkMqOps}: {@code null_queue_rq}'s order of checks, {@code null_complete_rq},
+ * {@code null_timeout_rq}, {@code null_poll}, {@code null_queue_rqs}. It trusts itself, as C
+ * does: nothing checks that a request is ended once.
+ */
+public final class RawNullBlk implements BlkMqOps {
+    /** Devices on this tag set by disk name (several with shared_tags): the queuedata lookup. */
+    private final Map<String, NullBlkEngine> engines = new ConcurrentHashMap<>();
+
+    void register(NullBlkEngine e) {
+        engines.put(e.name, e);
+    }
+
+    void unregister(NullBlkEngine e) {
+        engines.remove(e.name, e);
+    }
+
+    @Override
+    public Object initRequest(TagSet set, Request rq, int hctxIdx) {
+        return new NullCmd();
+    }
+
+    @Override
+    public Object initHctx(HwQueue hctx, int hctxIdx) {
+        NullBlkEngine e = engines.get(hctx.disk().name());
+        e.checkInitHctx(hctxIdx);
+        return new NullQueue(e, hctx);
+    }
+
+    @Override
+    public BlkStatus queueRq(HwQueue hctx, Request rq, boolean last) {
+        NullQueue nq = (NullQueue) hctx.driverData();
+        NullBlkEngine e = nq.engine;
+        NullCmd cmd = (NullCmd) rq.pdu();
+        cmd.error = BlkStatus.OK;
+        cmd.partialBytes = -1;
+        cmd.fakeTimeout = e.shouldTimeout();
+        if (e.shouldRequeue()) {
+            if (nq.nextRequeueIsResource()) {
+                return BlkStatus.RESOURCE;
+            }
+            BlkMq.requeueRequest(rq, true);
+            return BlkStatus.OK;
+        }
+        if (e.throttle != null) {
+            BlkStatus st = e.throttle.charge(rq.bytes());
+            if (st != BlkStatus.OK) {
+                return st;
+            }
+        }
+        BlkMq.startRequest(rq);
+        if (nq.isPoll()) {
+            nq.addPoll(rq);
+            return BlkStatus.OK;
+        }
+        if (cmd.fakeTimeout) {
+            return BlkStatus.OK; // never completed: null_timeout_rq ends it
+        }
+        BlkStatus st = e.handleCmd(cmd, rq.op(), rq.sector(), rq.bytes(), rq.bio().buffer(), rq.bio().bufOffset(),
+                rq.cmdFlags());
+        cmd.error = st;
+        if (cmd.partialBytes >= 0) {
+            rq.setBytesDone(cmd.partialBytes);
+        }
+        switch (e.irqmode) {
+            case 0:
+                BlkMq.endRequest(rq, st);
+                break;
+            case 1:
+                BlkMq.completeRequest(rq);
+                break;
+            default:
+                BlkMq.completeRequestAfter(rq, e.completionNsec);
+        }
+        return BlkStatus.OK;
+    }
+
+    /** {@code null_queue_rqs}: each through queueRq; what bounces goes back to the core. */
+    @Override
+    public void queueRqs(RequestList rqs) {
+        RequestList requeue = new RequestList();
+        Request rq;
+        while ((rq = rqs.poll()) != null) {
+            if (queueRq(rq.hctx(), rq, false) != BlkStatus.OK) {
+                requeue.add(rq);
+            }
+        }
+        rqs.addAll(requeue);
+    }
+
+    /** {@code null_complete_rq}. */
+    @Override
+    public void complete(Request rq) {
+        BlkMq.endRequest(rq, ((NullCmd) rq.pdu()).error);
+    }
+
+    /** {@code null_timeout_rq}. */
+    @Override
+    public EhTimerReturn timeout(Request rq) {
+        NullQueue nq = (NullQueue) rq.hctx().driverData();
+        NullCmd cmd = (NullCmd) rq.pdu();
+        if (nq.isPoll() && !nq.removePoll(rq)) {
+            return EhTimerReturn.DONE; // poll() got it first
+        }
+        cmd.error = BlkStatus.TIMEOUT;
+        if (cmd.fakeTimeout || nq.isPoll()) {
+            BlkMq.completeRequest(rq);
+        }
+        return EhTimerReturn.DONE;
+    }
+
+    /** {@code null_poll}: process and end everything on the poll list. */
+    @Override
+    public int poll(HwQueue hctx) {
+        NullQueue nq = (NullQueue) hctx.driverData();
+        int n = 0;
+        Object o;
+        while ((o = nq.pollOne()) != null) {
+            Request rq = (Request) o;
+            NullCmd cmd = (NullCmd) rq.pdu();
+            BlkStatus st = nq.engine.processCmd(cmd, rq.op(), rq.sector(), rq.bytes(), rq.bio().buffer(),
+                    rq.bio().bufOffset(), rq.cmdFlags());
+            cmd.error = st;
+            if (cmd.partialBytes >= 0) {
+                rq.setBytesDone(cmd.partialBytes);
+            }
+            BlkMq.endRequest(rq, st);
+            n++;
+        }
+        return n;
+    }
+}

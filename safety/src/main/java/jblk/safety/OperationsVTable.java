@@ -1,0 +1,364 @@
+package jblk.safety;
+
+import java.lang.reflect.Method;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import jblk.blockcore.BlkMqCallback;
+import jblk.blockcore.BlkMqOps;
+import jblk.blockcore.BlkStatus;
+import jblk.blockcore.EhTimerReturn;
+import jblk.blockcore.GenDisk;
+import jblk.blockcore.HwQueue;
+import jblk.blockcore.Request;
+import jblk.blockcore.RequestList;
+import jblk.blockcore.RequestState;
+import jblk.blockcore.TagSet;
+
+/**
+ * Models the Rust binding's {@code OperationsVTable<T>}: the raw {@link BlkMqOps} that blockcore
+ * calls, adapting each callback to the safe {@link Operations} of the driver. For queueRq it starts
+ * the request, issues the ownership token (mode-dependent), calls the driver and maps its status;
+ * a driver that throws gets its request ended with IOERR exactly once.
+ *
+ * <p>Like {@code #[vtable]}, it offers blockcore only the optional callbacks the driver implements
+ * ({@link #callbacks()}), so a driver without {@code poll} has no poll callback at all.
+ */
+final class OperationsVTable<T, H> implements BlkMqOps {
+    final Operations<T, H> ops;
+    final Ownership mode;
+    private final boolean checked;
+    private final boolean debug;
+    private final Set<BlkMqCallback> callbacks;
+    private final ConcurrentHashMap<GenDisk, Violations> violations = new ConcurrentHashMap<>();
+
+    OperationsVTable(Operations<T, H> ops, Ownership mode) {
+        this.ops = ops;
+        this.mode = mode;
+        this.checked = mode != Ownership.OFF;
+        this.debug = mode == Ownership.DEBUG;
+        EnumSet<BlkMqCallback> cb = EnumSet.of(BlkMqCallback.COMMIT_RQS, BlkMqCallback.COMPLETE,
+                BlkMqCallback.INIT_REQUEST, BlkMqCallback.EXIT_REQUEST, BlkMqCallback.SHOW_RQ);
+        Class<?> c = ops.getClass();
+        if (overrides(c, "queueRqs", 2)) {
+            cb.add(BlkMqCallback.QUEUE_RQS);
+        }
+        if (overrides(c, "poll", 1)) {
+            cb.add(BlkMqCallback.POLL);
+        }
+        if (overrides(c, "timeout", 1)) {
+            cb.add(BlkMqCallback.TIMEOUT);
+        }
+        if (overrides(c, "initHctx", 1)) {
+            cb.add(BlkMqCallback.INIT_HCTX);
+        }
+        if (overrides(c, "exitHctx", 2)) {
+            cb.add(BlkMqCallback.EXIT_HCTX);
+        }
+        this.callbacks = cb;
+    }
+
+    /** The {@code HAS_*} constants: does the driver's class define {@code name} itself? */
+    static boolean overrides(Class<?> cls, String name, int params) {
+        for (Class<?> k = cls; k != null && k != Object.class; k = k.getSuperclass()) {
+            for (Method m : k.getDeclaredMethods()) {
+                if (m.getName().equals(name) && m.getParameterCount() == params && !m.isBridge()
+                        && !m.isSynthetic()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The optional callbacks offered to blockcore (HAS_QUEUE_RQS, HAS_POLL, HAS_TIMEOUT, ...). */
+    @Override
+    public Set<BlkMqCallback> callbacks() {
+        return EnumSet.copyOf(callbacks);
+    }
+
+    boolean has(BlkMqCallback cb) {
+        return callbacks.contains(cb);
+    }
+
+    // ---- tokens ---------------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    static <T> RequestData<T> wrapper(Request rq) {
+        return (RequestData<T>) rq.pdu();
+    }
+
+    CheckedRequestRef<T> newRef(Request rq, RequestData<T> w, long gen, byte role) {
+        if (debug) {
+            DebugRecord rec = w.debug;
+            if (rec == null || rec.gen != gen) {
+                rec = new DebugRecord(rq.tag(), gen);
+            }
+            return new DebugRequestRef<>(rq, w, gen, role, rec);
+        }
+        return new CheckedRequestRef<>(rq, w, gen, role);
+    }
+
+    /**
+     * Issues the token for a request blockcore hands us: refs = 1, started (IN_FLIGHT), and a
+     * handle for this generation. Mode OFF: just start it and use the tag's handle.
+     */
+    RequestRef<T> issue(Request rq, RequestData<T> w) {
+        if (!checked) {
+            jblk.blockcore.BlkMq.startRequest(rq);
+            return w.offRef;
+        }
+        long word = (long) rq.word();
+        rq.setWordRelease(word | RequestState.REFS_ONE);
+        jblk.blockcore.BlkMq.startRequest(rq);
+        long gen = RequestState.generation(word);
+        if (debug) {
+            DebugRecord rec = new DebugRecord(rq.tag(), gen);
+            w.debug = rec;
+            return new DebugRequestRef<>(rq, w, gen, CheckedRequestRef.OWNER, rec);
+        }
+        return new CheckedRequestRef<>(rq, w, gen, CheckedRequestRef.OWNER);
+    }
+
+    /**
+     * Takes a request back from the driver after it returned a non-OK status: the token is revoked
+     * (for RESOURCE/DEV_RESOURCE with a new generation, as it will be issued again). Returns false
+     * if the driver had already ended or completed it, which is a violation.
+     */
+    private boolean revoke(Request rq, CheckedRequestRef<T> h, boolean busy) {
+        long w = rq.wordVolatile();
+        while (true) {
+            if (RequestState.generation(w) != h.gen || !RequestState.allocated(w)
+                    || RequestState.state(w) != RequestState.IN_FLIGHT) {
+                return false;
+            }
+            long next = busy ? ((w & RequestState.GEN_MASK) + RequestState.GEN_ONE) | RequestState.ALLOCATED
+                    : (w & RequestState.GEN_MASK) | RequestState.ALLOCATED;
+            if (rq.casWord(w, next)) {
+                return true;
+            }
+            w = rq.wordVolatile();
+        }
+    }
+
+    // ---- violations -----------------------------------------------------------------------------
+
+    Violations violations(GenDisk disk) {
+        return violations.computeIfAbsent(disk, d -> new Violations(d.name()));
+    }
+
+    void forget(GenDisk disk) {
+        violations.remove(disk);
+    }
+
+    /** Counts a refusal against the request's disk; in DEBUG prints where it was issued and ended. */
+    EndOutcome refused(CheckedRequestRef<T> h, EndOutcome o, String what) {
+        violation(h.rq.disk(), Violation.of(o));
+        if (debug && h instanceof DebugRequestRef) {
+            DebugRecord rec = ((DebugRequestRef<T>) h).record;
+            StringBuilder sb = new StringBuilder();
+            sb.append("ownership violation on ").append(h.rq.disk()).append(": ").append(what)
+                    .append(" through ").append(h).append(" refused: ").append(o).append('\n');
+            sb.append(trace("refused here", new Throwable("refused on thread " + Thread.currentThread().getName())));
+            sb.append(trace("issued", rec.issued));
+            Throwable first = rec.firstEnded;
+            if (first != null) {
+                sb.append(trace("first ended", first));
+            }
+            SafetyLog.LOG.log(System.Logger.Level.WARNING, sb.toString());
+        }
+        return o;
+    }
+
+    void violation(GenDisk disk, Violation v) {
+        violations(disk).add(v);
+    }
+
+    static String trace(String title, Throwable t) {
+        StringBuilder sb = new StringBuilder("  ").append(title).append(": ").append(t.getMessage()).append('\n');
+        StackTraceElement[] st = t.getStackTrace();
+        int shown = 0;
+        for (StackTraceElement e : st) {
+            String cls = e.getClassName();
+            if (cls.startsWith("jblk.safety.") || cls.startsWith("java.")) {
+                continue; // show the driver's frames, not ours
+            }
+            sb.append("    at ").append(e).append('\n');
+            if (++shown == 12) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    // ---- BlkMqOps ---------------------------------------------------------------------------------
+
+    @Override
+    public Object initRequest(TagSet set, Request rq, int hctxIdx) {
+        return new RequestData<>(ops.newRequestData(hctxIdx), this, rq);
+    }
+
+    @Override
+    public void exitRequest(TagSet set, Request rq, int hctxIdx) {
+        // The data is plain Java: dropping the wrapper is enough (drop_in_place in Rust).
+    }
+
+    @Override
+    public Object initHctx(HwQueue hctx, int hctxIdx) {
+        return ops.initHctx(hctx);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void exitHctx(HwQueue hctx, int hctxIdx) {
+        ops.exitHctx((H) hctx.driverData(), hctxIdx);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public BlkStatus queueRq(HwQueue hctx, Request rq, boolean last) {
+        RequestData<T> w = wrapper(rq);
+        RequestRef<T> h = issue(rq, w);
+        BlkStatus st;
+        try {
+            st = ops.queueRq((H) hctx.driverData(), h, last);
+        } catch (RuntimeException e) {
+            return driverThrew("queueRq", h, e);
+        }
+        if (st == BlkStatus.OK || !checked) {
+            return st;
+        }
+        CheckedRequestRef<T> c = (CheckedRequestRef<T>) h;
+        boolean busy = st == BlkStatus.RESOURCE || st == BlkStatus.DEV_RESOURCE;
+        if (revoke(rq, c, busy)) {
+            return st; // blockcore retries it (busy) or ends it with st
+        }
+        violation(rq.disk(), Violation.STATUS_AFTER_END);
+        return BlkStatus.OK; // the driver already gave it away: nothing for the core to do
+    }
+
+    /** A driver callback threw: end its request with IOERR if it is still this issue's, once. */
+    private BlkStatus driverThrew(String where, RequestRef<T> h, RuntimeException e) {
+        SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from " + where + " for " + h + ": " + e, e);
+        violation(h.rq.disk(), Violation.EXCEPTION);
+        if (!checked) {
+            throw e; // mode OFF: blockcore's C-style handling decides
+        }
+        CheckedRequestRef<T> c = (CheckedRequestRef<T>) h;
+        return revoke(h.rq, c, false) ? BlkStatus.IOERR : BlkStatus.OK;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void queueRqs(RequestList rqs) {
+        Request first = rqs.peek();
+        if (first == null) {
+            return;
+        }
+        RqList<T> list = new RqList<>(this, rqs);
+        try {
+            ops.queueRqs((H) first.hctx().driverData(), list);
+        } catch (RuntimeException e) {
+            SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from queueRqs: " + e, e);
+            violation(first.disk(), Violation.EXCEPTION);
+            list.failTaken(e);
+        } finally {
+            list.finish();
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void commitRqs(HwQueue hctx) {
+        ops.commitRqs((H) hctx.driverData());
+    }
+
+    @Override
+    public void complete(Request rq) {
+        RequestData<T> w = wrapper(rq);
+        RequestRef<T> h;
+        if (checked) {
+            CheckedRequestRef<T> c = w.completing;
+            w.completing = null;
+            if (c == null) {
+                SafetyLog.LOG.log(System.Logger.Level.ERROR, "complete callback without a completing handle: " + rq);
+                return;
+            }
+            c.role = CheckedRequestRef.COMPLETION;
+            h = c;
+        } else {
+            h = w.offRef;
+        }
+        try {
+            ops.complete(h);
+        } catch (RuntimeException e) {
+            SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from complete for " + h + ": " + e, e);
+            violation(rq.disk(), Violation.EXCEPTION);
+            if (!checked) {
+                throw e;
+            }
+            ((CheckedRequestRef<T>) h).forceEnd(BlkStatus.IOERR, RequestState.COMPLETE);
+        }
+    }
+
+    @Override
+    public EhTimerReturn timeout(Request rq) {
+        RequestData<T> w = wrapper(rq);
+        RequestRef<T> h;
+        if (checked) {
+            long word = rq.wordVolatile();
+            if (!RequestState.timedOut(word) || RequestState.state(word) != RequestState.IN_FLIGHT) {
+                return EhTimerReturn.DONE; // a completion won the race
+            }
+            h = newRef(rq, w, RequestState.generation(word), CheckedRequestRef.BORROWED);
+        } else {
+            h = w.offRef;
+        }
+        try {
+            return ops.timeout(h);
+        } catch (RuntimeException e) {
+            SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from timeout for " + h + ": " + e, e);
+            violation(rq.disk(), Violation.EXCEPTION);
+            if (checked) {
+                ((CheckedRequestRef<T>) h).forceEnd(BlkStatus.IOERR, RequestState.IN_FLIGHT);
+                return EhTimerReturn.DONE;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public int poll(HwQueue hctx) {
+        return ops.poll((H) hctx.driverData());
+    }
+
+    @Override
+    public String showRq(Request rq) {
+        RequestData<T> w = wrapper(rq);
+        DebugRecord rec = w.debug;
+        return "ownership=" + mode + (rec != null && rec.gen == RequestState.generation(rq.word())
+                ? " issued_on=" + rec.issued.getMessage() : "");
+    }
+
+    /** {@code TagSet::tag_to_rq}: a new reference, only while the driver owns the request. */
+    RequestRef<T> tagToRq(Request rq) {
+        RequestData<T> w = wrapper(rq);
+        if (!checked) {
+            return RequestState.state(rq.word()) == RequestState.IN_FLIGHT ? w.offRef : null;
+        }
+        long word = rq.wordVolatile();
+        while (true) {
+            if (!RequestState.allocated(word) || RequestState.state(word) == RequestState.IDLE
+                    || RequestState.refs(word) >= RequestState.MAX_REFS) {
+                return null;
+            }
+            if (rq.casWord(word, word + RequestState.REFS_ONE)) {
+                // Always an OWNER: a request waiting in a completion context is ended only by
+                // the handle the context hands to complete(), never through a lookup.
+                return newRef(rq, w, RequestState.generation(word), CheckedRequestRef.OWNER);
+            }
+            word = rq.wordVolatile();
+        }
+    }
+}
