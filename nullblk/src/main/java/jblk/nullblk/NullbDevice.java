@@ -2,10 +2,13 @@ package jblk.nullblk;
 
 import java.time.Duration;
 import java.util.Random;
+import java.util.function.UnaryOperator;
+import jblk.blockcore.BlkMqOps;
 import jblk.blockcore.GenDisk;
 import jblk.blockcore.TagSet;
 import jblk.blockcore.TagSetFlag;
 import jblk.safety.GenDiskBuilder;
+import jblk.safety.Operations;
 import jblk.safety.Ownership;
 import jblk.safety.Violations;
 
@@ -29,6 +32,8 @@ public final class NullbDevice implements AutoCloseable {
     private Random random = new Random();
     private long memoryBudget = PagePool.defaultBudget();
     private Duration timeout = TIMEOUT;
+    private UnaryOperator<BlkMqOps> rawWrapper = UnaryOperator.identity();
+    private UnaryOperator<Operations<NullCmd, NullQueue>> safeWrapper = UnaryOperator.identity();
 
     private MemoryBacking memory;
     private NullBlkEngine engine;
@@ -63,6 +68,21 @@ public final class NullbDevice implements AutoCloseable {
     /** The most memory (bytes) a memory-backed device may use before writes fail with NOSPC. */
     public NullbDevice memoryBudget(long bytes) {
         this.memoryBudget = bytes;
+        return this;
+    }
+
+    /**
+     * Wraps the raw driver's ops before its tag set is built (tools that inject driver bugs or
+     * trace calls). The wrapper should report the wrapped ops' {@link BlkMqOps#callbacks()}.
+     */
+    public NullbDevice wrapRaw(UnaryOperator<BlkMqOps> wrapper) {
+        this.rawWrapper = wrapper;
+        return this;
+    }
+
+    /** Wraps the safe driver's operations before its tag set is built (see {@link #wrapRaw}). */
+    public NullbDevice wrapSafe(UnaryOperator<Operations<NullCmd, NullQueue>> wrapper) {
+        this.safeWrapper = wrapper;
         return this;
     }
 
@@ -230,7 +250,7 @@ public final class NullbDevice implements AutoCloseable {
     }
 
     TagSet rawTagSet(RawNullBlk ops) {
-        TagSet.Builder b = TagSet.builder(ops)
+        TagSet.Builder b = TagSet.builder(rawWrapper.apply(ops))
                 .nrHwQueues(params.submitQueues() + params.pollQueues())
                 .nrPollQueues(params.pollQueues())
                 .queueDepth(params.hwQueueDepth())
@@ -245,7 +265,7 @@ public final class NullbDevice implements AutoCloseable {
     }
 
     jblk.safety.TagSet<NullCmd, NullQueue> safeTagSet(NullBlk ops) {
-        return jblk.safety.TagSet.builder(ops)
+        return jblk.safety.TagSet.builder(safeWrapper.apply(ops))
                 .nrHwQueues(params.submitQueues() + params.pollQueues())
                 .nrPollQueues(params.pollQueues())
                 .queueDepth(params.hwQueueDepth())
