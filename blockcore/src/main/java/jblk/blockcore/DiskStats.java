@@ -55,7 +55,7 @@ final class DiskStats {
     private void updateIoTicks(long nowMs, boolean end) {
         long stamp = stampMs.get();
         if (nowMs > stamp && stampMs.compareAndSet(stamp, nowMs)) {
-            if (end || inFlight() > 1) {
+            if (end || inFlight() > 0) { // at start the new request is not counted yet
                 ioTicksMs.addAndGet(nowMs - stamp);
             }
         }

@@ -244,6 +244,7 @@ public final class GenDisk implements AutoCloseable {
             }
         }
         closeReport = report;
+        queue.tagIdle(); // blk_mq_exit_hctx: give the fair share back at once
         synchronized (queue.freezeLock) {
             queue.dying = true;
             queue.freezeLock.notifyAll();

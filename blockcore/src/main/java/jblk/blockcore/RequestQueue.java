@@ -297,10 +297,14 @@ final class RequestQueue {
             err = op + " size 0: must be a positive multiple of the logical block size " + lim.logicalBlockSize();
         } else if ((size & (lim.logicalBlockSize() - 1)) != 0) {
             err = op + " size " + size + " is not a multiple of the logical block size " + lim.logicalBlockSize();
-        } else if (sector < 0 || (sector & (lbsSectors - 1)) != 0) {
+        } else if (sector < 0) {
+            st = BlkStatus.IOERR;
+            err = op + " sector " + sector + " is negative: allowed sectors 0.." + (cap - 1);
+        } else if ((sector & (lbsSectors - 1)) != 0) {
             err = op + " sector " + sector + " is not aligned to the logical block size "
                     + lim.logicalBlockSize() + " (" + lbsSectors + " sectors)";
-        } else if (sector + (size >>> Bio.SECTOR_SHIFT) > cap) {
+        } else if (sector > cap || (size >>> Bio.SECTOR_SHIFT) > cap - sector) {
+            // bio_check_eod, written so a huge sector cannot overflow past the check
             st = BlkStatus.IOERR;
             err = "attempt to access beyond end of device " + disk.name() + ": sector " + sector + " + "
                     + (size >>> Bio.SECTOR_SHIFT) + " sectors > capacity " + cap + " sectors (allowed sectors 0.."
@@ -546,6 +550,17 @@ final class RequestQueue {
     }
 
     // ---- close -------------------------------------------------------------------------------
+
+    /** {@code blk_mq_tag_idle} on every hctx (or the queue's share with one tag space). */
+    void tagIdle() {
+        if (set.hctxShared) {
+            queueShare.markIdle(set.tags(0));
+            return;
+        }
+        for (HwQueue h : hctxs) {
+            h.share.markIdle(h.tags);
+        }
+    }
 
     void stopThreads() {
         timeoutScanner.stop();

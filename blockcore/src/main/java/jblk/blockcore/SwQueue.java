@@ -136,12 +136,23 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
                 }
                 // blk_queue_enter: the tag CAS above and this volatile read are both sequentially
                 // consistent, so a freezer that saw our tag free sees us back off here.
-                if (q.freezeDepth != 0 || q.dying) {
+                boolean frozen = q.freezeDepth != 0 || q.dying;
+                // A reconfiguration may have run entirely between our reading the hctx and the
+                // CAS: then the tag came from a tag space that is gone. Take it again.
+                if (frozen || hctxs[type.ordinal()] != hctx || hctx.tags != tags) {
                     if (shared) {
                         hctx.share.nrActive.decrementAndGet();
                     }
                     tags.putTag(tag);
-                    waitUnfrozen(inSection);
+                    if (frozen) {
+                        if ((bio.flags() & ReqFlags.NOWAIT) != 0 && !q.dying) {
+                            // bio_queue_enter with REQ_NOWAIT: bio_wouldblock_error
+                            bio.complete(BlkStatus.AGAIN, 0, q.disk.name() + " is frozen and the bio is NOWAIT");
+                            BlkMq.callEndIo(bio);
+                            return null;
+                        }
+                        waitUnfrozen(inSection);
+                    }
                     continue;
                 }
                 if (tag - tags.nrReservedTags == hints[hintIdx]) {
@@ -177,6 +188,7 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
         rq.countedActive = countedActive;
         rq.bytesDone = -1;
         rq.allocMs = q.jiffies();
+        rq.startTimeNs = 0; // RQF_IO_STAT is decided here, at allocation
         if (q.iostats) {
             long now;
             if (plugged) {

@@ -142,4 +142,33 @@ class CloseReportTest {
         assertEquals(0, drv.calls.get());
         set.close();
     }
+    @Test
+    void submitterWaitingForATagIsReleasedByClose() throws Exception {
+        Holding drv = new Holding();
+        TagSet set = TagSet.builder(drv).queueDepth(1).build();
+        GenDisk disk = GenDisk.builder(set).name("cl4").capacitySectors(1 << 16).closeTimeout(ms(100)).build();
+        List<Throwable> err = new ArrayList<>();
+        try (SwQueue q = disk.openQueue()) {
+            Done held = new Done();
+            q.submitBio(read(0, 4096, held));
+            drv.take();
+            Done waiting = new Done();
+            Thread t = start("waiter", () -> {
+                try (SwQueue q2 = disk.openQueue()) {
+                    q2.submitBio(read(8, 4096, waiting));
+                }
+            }, err);
+            assertTrue(neverWithinQuietPeriod(waiting::done), "no tag: the second submitter waits");
+            disk.close();
+            join(t);
+            synchronized (err) {
+                assertEquals(1, err.size(), "the waiter learns the disk closed: " + err);
+                assertTrue(err.get(0) instanceof IllegalStateException, err.get(0).toString());
+            }
+            assertEquals(0, waiting.calls.get());
+            assertEquals(1, disk.closeReport().leaked().size());
+        } finally {
+            closeQuietly(set, disk);
+        }
+    }
 }

@@ -34,7 +34,11 @@ class DebugfsTest {
             assertTrue(tags.contains("depth=14\n"), "normal bitmap depth = 16 - 2 reserved: " + tags);
             assertTrue(tags.contains("depth=2\n"), tags);
             assertTrue(tags.contains("busy=0\n"), tags);
-            assertTrue(disk.hwQueue(0).state() != -1);
+            assertEquals("INACTIVE\n", fs.get("hctx0/state"), "no submitting context maps to hctx0 yet");
+            try (SwQueue q = disk.openQueue()) {
+                assertEquals("\n", disk.debugfs().get("hctx0/state"), "an active, idle, unshared hctx: no flags");
+            }
+            assertEquals("\n", fs.get("state"), "not quiesced, frozen or dying");
         } finally {
             closeQuietly(set, disk);
         }

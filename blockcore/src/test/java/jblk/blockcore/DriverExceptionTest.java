@@ -3,6 +3,8 @@ package jblk.blockcore;
 import static jblk.blockcore.TestDrivers.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -202,5 +204,39 @@ class DriverExceptionTest {
                 () -> TagSet.builder(drv).queueDepth(8).build());
         assertTrue(e.getMessage().contains("initRequest"), e.getMessage());
         assertEquals(5, exits.get(), "the PDUs built before the failure are released");
+    }
+    @Test
+    void initHctxFailureFailsTheDiskBuildAndUndoesIt() throws Exception {
+        Set<String> live = ConcurrentHashMap.newKeySet();
+        BlkMqOps drv = new Inline() {
+            @Override
+            public Object initHctx(HwQueue hctx, int hctxIdx) {
+                if (hctxIdx == 1 && hctx.disk().name().equals("ex5bad")) {
+                    throw new IllegalStateException("queue 1 unavailable");
+                }
+                live.add(hctx.disk().name() + "/" + hctxIdx);
+                return null;
+            }
+
+            @Override
+            public void exitHctx(HwQueue hctx, int hctxIdx) {
+                live.remove(hctx.disk().name() + "/" + hctxIdx);
+            }
+        };
+        TagSet set = TagSet.builder(drv).nrHwQueues(2).nrCpuIds(2).build();
+        GenDisk good = disk(set, "ex5");
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> disk(set, "ex5bad"));
+            assertTrue(e.getMessage().contains("initHctx"), e.getMessage());
+            assertEquals(Set.of("ex5/0", "ex5/1"), live, "the failed disk's hctx0 was exited again");
+            assertEquals(1, set.nrQueues(), "the failed disk is not attached");
+            assertFalse(good.isFrozen(), "the other disk is unfrozen again");
+            assertFalse(set.flags().contains(TagSetFlag.TAG_QUEUE_SHARED));
+            try (SwQueue q = good.openQueue()) {
+                readOk(q, 0);
+            }
+        } finally {
+            closeQuietly(set, good);
+        }
     }
 }

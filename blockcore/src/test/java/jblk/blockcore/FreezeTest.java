@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -151,6 +153,80 @@ class FreezeTest {
             }
             assertEquals(0, d.calls.get());
             assertTrue(disk.closeReport().leaked().isEmpty());
+        } finally {
+            closeQuietly(set, disk);
+        }
+    }
+    /** Freeze/unfreeze 50 times under load: when freeze returns nothing holds a tag and nothing is issued. */
+    @Test
+    void freezeUnderLoadDrainsAndStopsIssue() throws Exception {
+        AtomicBoolean frozen = new AtomicBoolean();
+        AtomicInteger violations = new AtomicInteger();
+        Softirq drv = new Softirq() {
+            @Override
+            public BlkStatus queueRq(HwQueue hctx, Request rq, boolean last) {
+                if (frozen.get()) {
+                    violations.incrementAndGet();
+                }
+                return super.queueRq(hctx, rq, last);
+            }
+        };
+        TagSet set = TagSet.builder(drv).nrHwQueues(2).nrCpuIds(2).queueDepth(8).build();
+        GenDisk disk = disk(set, "fr5");
+        IoLoad load = new IoLoad(disk).start();
+        try {
+            awaitTrue("I/O running", () -> load.completed.get() > 1000);
+            for (int i = 0; i < 50; i++) {
+                disk.freeze();
+                frozen.set(true);
+                assertEquals(0, disk.statFields()[StatsTest.IN_FLIGHT], "freeze returned with requests in flight");
+                long done = load.completed.get();
+                long until = System.nanoTime() + 1_000_000;
+                while (System.nanoTime() - until < 0) {
+                    Thread.onSpinWait();
+                }
+                assertEquals(done, load.completed.get(), "a bio completed while frozen");
+                frozen.set(false);
+                disk.unfreeze();
+                awaitTrue("I/O resumes after unfreeze", () -> load.completed.get() > done);
+            }
+            load.stopAndVerify();
+            assertEquals(0, violations.get(), "queueRq calls while frozen");
+        } finally {
+            load.stop.set(true);
+            closeQuietly(set, disk);
+        }
+        assertTrue(disk.closeReport().leaked().isEmpty());
+    }
+
+    /**
+     * A NOWAIT bio must not block: on a frozen queue the kernel's bio_queue_enter fails it with
+     * BLK_STS_AGAIN (bio_wouldblock_error) instead of waiting for the unfreeze.
+     */
+    @Test
+    void nowaitBioOnAFrozenDiskGetsAgainInsteadOfBlocking() throws Exception {
+        Inline drv = new Inline();
+        TagSet set = set(drv);
+        GenDisk disk = disk(set, "fr6");
+        List<Throwable> err = new ArrayList<>();
+        try {
+            disk.freeze();
+            Done d = new Done();
+            CountDownLatch returned = new CountDownLatch(1);
+            Thread s = start("nowait-submitter", () -> {
+                try (SwQueue q = disk.openQueue()) {
+                    q.submitBio(read(0, 4096, d).flags(ReqFlags.NOWAIT));
+                    returned.countDown();
+                }
+            }, err);
+            boolean didReturn = returned.await(WAIT_S, TimeUnit.SECONDS);
+            boolean stillFrozen = disk.isFrozen();
+            disk.unfreeze();
+            join(s);
+            noErrors(err);
+            assertTrue(didReturn && stillFrozen, "a NOWAIT submitBio blocked until the disk was unfrozen");
+            assertEquals(BlkStatus.AGAIN, d.status);
+            assertEquals(0, drv.calls.get());
         } finally {
             closeQuietly(set, disk);
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -203,5 +204,44 @@ class QuiesceTest {
         } finally {
             closeQuietly(set, disk);
         }
+    }
+    /** Quiesce/unquiesce 100 times while two threads submit: no queueRq between quiesce() and unquiesce(). */
+    @Test
+    void noQueueRqWhileQuiescedUnderLoad() throws Exception {
+        AtomicBoolean quiesced = new AtomicBoolean();
+        AtomicInteger violations = new AtomicInteger();
+        Softirq drv = new Softirq() {
+            @Override
+            public BlkStatus queueRq(HwQueue hctx, Request rq, boolean last) {
+                if (quiesced.get()) {
+                    violations.incrementAndGet();
+                }
+                return super.queueRq(hctx, rq, last);
+            }
+        };
+        TagSet set = TagSet.builder(drv).nrHwQueues(2).nrCpuIds(2).queueDepth(8).build();
+        GenDisk disk = disk(set, "qs5");
+        IoLoad load = new IoLoad(disk).start();
+        try {
+            awaitTrue("I/O running", () -> load.completed.get() > 1000);
+            for (int i = 0; i < 100; i++) {
+                disk.quiesce();
+                quiesced.set(true);
+                long until = System.nanoTime() + 300_000;
+                while (System.nanoTime() - until < 0) {
+                    Thread.onSpinWait();
+                }
+                quiesced.set(false);
+                disk.unquiesce();
+                long done = load.completed.get();
+                awaitTrue("I/O resumes after unquiesce", () -> load.completed.get() > done);
+            }
+            load.stopAndVerify();
+            assertEquals(0, violations.get(), "queueRq calls while quiesced");
+        } finally {
+            load.stop.set(true);
+            closeQuietly(set, disk);
+        }
+        assertTrue(disk.closeReport().leaked().isEmpty());
     }
 }

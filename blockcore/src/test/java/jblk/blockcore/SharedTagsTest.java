@@ -189,4 +189,114 @@ class SharedTagsTest {
             closeQuietly(set, d);
         }
     }
+    @Test
+    void hctxSharedTagSpaceIsOneBudgetForAllQueues() throws Exception {
+        Holding drv = new Holding();
+        TagSet set = TagSet.builder(drv).nrHwQueues(2).nrCpuIds(2).queueDepth(8)
+                .flag(TagSetFlag.TAG_HCTX_SHARED).build();
+        GenDisk d = disk(set, "shG");
+        List<Throwable> err = new ArrayList<>();
+        try (SwQueue q0 = d.openQueue(); SwQueue q1 = d.openQueue()) {
+            assertSame(d.hwQueue(0).tags(), d.hwQueue(1).tags(), "one tag space for both hctxs");
+            assertEquals(0, q0.hctx(HctxType.DEFAULT).queueNum());
+            assertEquals(1, q1.hctx(HctxType.DEFAULT).queueNum());
+            Done[] done = new Done[9];
+            for (int i = 0; i < 4; i++) {
+                done[i] = new Done();
+                q0.submitBio(read(i * 8L, 4096, done[i]));
+                done[4 + i] = new Done();
+                q1.submitBio(read(64 + i * 8L, 4096, done[4 + i]));
+            }
+            assertEquals(8, drv.held.size());
+            assertEquals(8, d.hwQueue(0).tags().busy());
+            assertEquals(4, d.debugfs().get("hctx0/busy").lines().count());
+            assertEquals(4, d.debugfs().get("hctx1/busy").lines().count());
+            done[8] = new Done();
+            Thread t = start("ninth", () -> {
+                try (SwQueue q = d.openQueue()) {
+                    q.submitBio(read(512, 4096, done[8]));
+                }
+            }, err);
+            assertTrue(neverWithinQuietPeriod(() -> drv.held.size() > 8), "the shared space is full");
+            BlkMq.endRequest(drv.take(), BlkStatus.OK);
+            awaitTrue("the ninth got the freed tag", () -> drv.held.size() == 8);
+            join(t);
+            drv.endAll(BlkStatus.OK);
+            for (Done x : done) {
+                assertEquals(BlkStatus.OK, x.await().status);
+            }
+            noErrors(err);
+            awaitTagsFree(d);
+        } finally {
+            drv.endAll(BlkStatus.OK);
+            closeQuietly(set, d);
+        }
+    }
+    /**
+     * A disk that closes gives its share back (the kernel's blk_mq_exit_hctx calls blk_mq_tag_idle):
+     * afterwards only the disks still using the set count as active users of the tags.
+     */
+    @Test
+    void closedDiskIsNoLongerAnActiveTagUser() throws Exception {
+        closedDiskGivesItsShareBack(true);
+    }
+
+    /** The consequence: with A and a new disk C active, A's share is ceil(16 / 2) = 8, not ceil(16 / 3). */
+    @Test
+    void closedDiskDoesNotShrinkTheOthersShare() throws Exception {
+        closedDiskGivesItsShareBack(false);
+    }
+
+    private void closedDiskGivesItsShareBack(boolean split) throws Exception {
+        PerDisk drv = new PerDisk();
+        TagSet set = TagSet.builder(drv).queueDepth(16).build();
+        GenDisk a = disk(set, "shA");
+        GenDisk b = disk(set, "shB");
+        GenDisk c = null;
+        List<Throwable> err = new ArrayList<>();
+        try {
+            try (SwQueue qb = b.openQueue()) {
+                readOk(qb, 0); // B becomes an active user of the tags
+            }
+            b.close();
+            if (split) {
+                assertTrue(a.debugfs().get("hctx0/tags").contains("active_queues=0\n"),
+                        "B is gone: it must not count as an active user: " + a.debugfs().get("hctx0/tags"));
+                return;
+            }
+            // the consequence: with A and a new disk C active, A's share is ceil(16 / 2) = 8, not 16 / 3
+            c = GenDisk.builder(set).name("shC").capacitySectors(1 << 16).build();
+            GenDisk cc = c;
+            try (SwQueue qc = cc.openQueue()) {
+                qc.submitBio(read(HOLD_SECTOR, 4096, new Done())); // C stays active: one request held
+                awaitTrue("C's request held", () -> drv.held.size() == 1);
+                Thread ta = start("submitter-A", () -> {
+                    try (SwQueue qa = a.openQueue()) {
+                        for (int i = 0; i < 10; i++) {
+                            qa.submitBio(read(i * 8L, 4096, new Done()));
+                        }
+                    }
+                }, err);
+                awaitTrue("A issued some", () -> drv.aIssued.get() >= 6);
+                neverWithinQuietPeriod(() -> drv.aIssued.get() > 8);
+                assertEquals(8, drv.aIssued.get(), "A's fair share with two active disks");
+                drv.release = true;
+                List<Request> l = new ArrayList<>();
+                drv.held.drainTo(l);
+                for (Request r : l) {
+                    BlkMq.endRequest(r, BlkStatus.OK);
+                }
+                join(ta);
+                noErrors(err);
+            }
+        } finally {
+            drv.release = true;
+            List<Request> l = new ArrayList<>();
+            drv.held.drainTo(l);
+            for (Request r : l) {
+                BlkMq.endRequest(r, BlkStatus.OK);
+            }
+            closeQuietly(set, a, b, c);
+        }
+    }
 }

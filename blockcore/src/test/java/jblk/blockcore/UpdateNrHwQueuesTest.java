@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,7 +20,8 @@ class UpdateNrHwQueuesTest {
 
     /** Completes through softirq; tracks live hctxs; initHctx fails for indices >= failFrom. */
     static final class Reconf extends Softirq {
-        final Set<Integer> live = ConcurrentHashMap.newKeySet();
+        /** Live hctxs as "disk/index". */
+        final Set<String> live = ConcurrentHashMap.newKeySet();
         final AtomicInteger violations = new AtomicInteger();
         final AtomicIntegerArray perHctx = new AtomicIntegerArray(8);
         volatile int failFrom = Integer.MAX_VALUE;
@@ -30,10 +29,25 @@ class UpdateNrHwQueuesTest {
         @Override
         public BlkStatus queueRq(HwQueue hctx, Request rq, boolean last) {
             perHctx.incrementAndGet(hctx.queueNum());
-            if (!live.contains(hctx.queueNum()) || !("drv" + hctx.queueNum()).equals(hctx.driverData())) {
+            if (!live.contains(key(hctx, hctx.queueNum())) || !("drv" + hctx.queueNum()).equals(hctx.driverData())) {
                 violations.incrementAndGet();
             }
             return super.queueRq(hctx, rq, last);
+        }
+
+        static String key(HwQueue hctx, int idx) {
+            return hctx.disk().name() + "/" + idx;
+        }
+
+        /** The live hctx indices of {@code disk}. */
+        Set<Integer> liveOf(GenDisk disk) {
+            Set<Integer> out = new TreeSet<>();
+            for (String k : live) {
+                if (k.startsWith(disk.name() + "/")) {
+                    out.add(Integer.parseInt(k.substring(disk.name().length() + 1)));
+                }
+            }
+            return out;
         }
 
         @Override
@@ -41,7 +55,7 @@ class UpdateNrHwQueuesTest {
             if (hctxIdx >= failFrom) {
                 throw new IllegalStateException("no hardware for queue " + hctxIdx);
             }
-            if (!live.add(hctxIdx)) {
+            if (!live.add(key(hctx, hctxIdx))) {
                 violations.incrementAndGet();
             }
             return "drv" + hctxIdx;
@@ -49,87 +63,9 @@ class UpdateNrHwQueuesTest {
 
         @Override
         public void exitHctx(HwQueue hctx, int hctxIdx) {
-            if (!live.remove(hctxIdx)) {
+            if (!live.remove(key(hctx, hctxIdx))) {
                 violations.incrementAndGet();
             }
-        }
-    }
-
-    /** Two submitter threads, each with 8 reusable bios, checking every bio completes exactly once. */
-    static final class Load {
-        static final int SLOTS = 8;
-        final GenDisk disk;
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicLong submitted = new AtomicLong();
-        final AtomicLong completed = new AtomicLong();
-        final AtomicLong doubles = new AtomicLong();
-        final AtomicLong failed = new AtomicLong();
-        final List<Throwable> err = new ArrayList<>();
-        final List<Thread> threads = new ArrayList<>();
-
-        Load(GenDisk disk) {
-            this.disk = disk;
-        }
-
-        Load start() {
-            for (int t = 0; t < 2; t++) {
-                final int id = t;
-                threads.add(TestDrivers.start("load-" + t, () -> run(id), err));
-            }
-            return this;
-        }
-
-        private void run(int id) throws Exception {
-            Semaphore free = new Semaphore(SLOTS);
-            AtomicIntegerArray inFlight = new AtomicIntegerArray(SLOTS);
-            Bio[] bios = new Bio[SLOTS];
-            for (int s = 0; s < SLOTS; s++) {
-                final int slot = s;
-                bios[s] = read(0, 4096, bio -> {
-                    if (!inFlight.compareAndSet(slot, 1, 0)) {
-                        doubles.incrementAndGet();
-                    }
-                    if (bio.status() != BlkStatus.OK) {
-                        failed.incrementAndGet();
-                    }
-                    completed.incrementAndGet();
-                    free.release();
-                });
-            }
-            try (SwQueue q = disk.openQueue()) {
-                long n = 0;
-                while (!stop.get()) {
-                    if (!free.tryAcquire(WAIT_S, TimeUnit.SECONDS)) {
-                        throw new AssertionError("no bio completed within " + WAIT_S + " s");
-                    }
-                    int slot = -1;
-                    for (int s = 0; s < SLOTS; s++) {
-                        if (inFlight.compareAndSet(s, 0, 1)) {
-                            slot = s;
-                            break;
-                        }
-                    }
-                    assertTrue(slot >= 0, "a permit without a free slot");
-                    bios[slot].sector((n++ % 1024) * 8 + id * 8192L);
-                    submitted.incrementAndGet();
-                    q.submitBio(bios[slot]);
-                }
-                if (!free.tryAcquire(SLOTS, WAIT_S, TimeUnit.SECONDS)) {
-                    throw new AssertionError("outstanding bios did not complete");
-                }
-            }
-        }
-
-        void stopAndVerify() throws InterruptedException {
-            stop.set(true);
-            for (Thread t : threads) {
-                join(t);
-            }
-            noErrors(err);
-            assertEquals(0, doubles.get(), "bios completed twice");
-            assertEquals(0, failed.get(), "bios failed");
-            assertEquals(submitted.get(), completed.get(), "every submitted bio completed");
-            assertTrue(submitted.get() > 0);
         }
     }
 
@@ -142,16 +78,16 @@ class UpdateNrHwQueuesTest {
         Reconf drv = new Reconf();
         TagSet set = set(drv, 1);
         GenDisk disk = disk(set, "nr0");
-        Load load = null;
+        IoLoad load = null;
         try {
-            load = new Load(disk).start();
-            Load l = load;
+            load = new IoLoad(disk).start();
+            IoLoad l = load;
             awaitTrue("I/O running", () -> l.completed.get() > 1000);
             for (int cycle = 0; cycle < 4; cycle++) {
                 set.updateNrHwQueues(2, 0);
                 assertEquals(2, set.nrHwQueues());
                 assertEquals(2, disk.nrHwQueues());
-                assertEquals(Set.of(0, 1), drv.live);
+                assertEquals(Set.of(0, 1), drv.liveOf(disk));
                 assertEquals("drv1", disk.hwQueue(1).driverData());
                 int before = drv.perHctx.get(1);
                 awaitTrue("I/O reaches hctx1", () -> drv.perHctx.get(1) > before + 100);
@@ -159,7 +95,7 @@ class UpdateNrHwQueuesTest {
                 set.updateNrHwQueues(1, 0);
                 assertEquals(1, set.nrHwQueues());
                 assertEquals(1, disk.nrHwQueues());
-                assertEquals(Set.of(0), drv.live);
+                assertEquals(Set.of(0), drv.liveOf(disk));
                 long done = l.completed.get();
                 awaitTrue("I/O continues on one queue", () -> l.completed.get() > done + 100);
             }
@@ -184,17 +120,17 @@ class UpdateNrHwQueuesTest {
         drv.failFrom = 2;
         TagSet set = set(drv, 2);
         GenDisk disk = disk(set, "nr1");
-        Load load = null;
+        IoLoad load = null;
         try {
-            load = new Load(disk).start();
-            Load l = load;
+            load = new IoLoad(disk).start();
+            IoLoad l = load;
             awaitTrue("I/O running", () -> l.completed.get() > 1000);
             for (int i = 0; i < 3; i++) {
                 IllegalStateException e = assertThrows(IllegalStateException.class, () -> set.updateNrHwQueues(3, 0));
                 assertTrue(e.getMessage().contains("initHctx"), e.getMessage());
                 assertEquals(2, set.nrHwQueues(), "the set keeps its previous count");
                 assertEquals(2, disk.nrHwQueues(), "the disk keeps its previous count");
-                assertEquals(Set.of(0, 1), drv.live, "hctxs created for the attempt were exited again");
+                assertEquals(Set.of(0, 1), drv.liveOf(disk), "hctxs created for the attempt were exited again");
                 assertFalse(disk.isFrozen(), "the disk is unfrozen after the failure");
                 long done = l.completed.get();
                 awaitTrue("I/O continues after the failed update", () -> l.completed.get() > done + 100);
@@ -207,7 +143,7 @@ class UpdateNrHwQueuesTest {
             assertEquals(0, drv.violations.get());
             // a valid update still works afterwards
             set.updateNrHwQueues(1, 0);
-            assertEquals(Set.of(0), drv.live);
+            assertEquals(Set.of(0), drv.liveOf(disk));
             try (SwQueue q = disk.openQueue()) {
                 readOk(q, 0);
             }
@@ -225,10 +161,10 @@ class UpdateNrHwQueuesTest {
         Reconf drv = new Reconf();
         TagSet set = set(drv, 2);
         GenDisk disk = disk(set, "nr2");
-        Load load = null;
+        IoLoad load = null;
         try {
-            load = new Load(disk).start();
-            Load l = load;
+            load = new IoLoad(disk).start();
+            IoLoad l = load;
             for (int depth : new int[] {4, 32, 1, 16}) {
                 set.updateQueueDepth(depth);
                 assertEquals(depth, set.queueDepth());
@@ -248,5 +184,42 @@ class UpdateNrHwQueuesTest {
             closeQuietly(set, disk);
         }
         assertTrue(disk.closeReport().leaked().isEmpty());
+    }
+    /**
+     * A submitter that picked its hctx just before an update and takes its tag just after it must
+     * not issue on the removed hctx. The interleaving is forced: on a shared set the submitter
+     * blocks in the fair-share bookkeeping (ActiveShare.markActive, between choosing the hctx and
+     * taking the tag) while the test holds that monitor and runs the update.
+     */
+    @Test
+    void submitterRacingAnUpdateUsesTheNewQueues() throws Exception {
+        Reconf drv = new Reconf();
+        TagSet set = set(drv, 2);
+        GenDisk disk = disk(set, "nr3");
+        GenDisk other = disk(set, "nr3b"); // makes the set shared
+        List<Throwable> err = new ArrayList<>();
+        Done d = new Done();
+        try {
+            SwQueue q0 = disk.openQueue();
+            SwQueue q1 = disk.openQueue();
+            assertEquals(1, q1.hctx(HctxType.DEFAULT).queueNum());
+            HwQueue hctx1 = disk.hwQueue(1);
+            Thread t;
+            synchronized (hctx1.share) {
+                t = start("racing-submitter", () -> q1.submitBio(read(0, 4096, d)), err);
+                awaitTrue("submitter inside getRequest", () -> t.getState() == Thread.State.BLOCKED);
+                set.updateNrHwQueues(1, 0);
+                assertEquals(1, disk.nrHwQueues());
+            }
+            join(t);
+            noErrors(err);
+            assertTrue(d.latch.await(WAIT_S, TimeUnit.SECONDS), "the bio never completed");
+            assertEquals(BlkStatus.OK, d.status);
+            assertEquals(0, drv.violations.get(), "queueRq ran on a removed hctx");
+            q0.close();
+            q1.close();
+        } finally {
+            closeQuietly(set, disk, other);
+        }
     }
 }

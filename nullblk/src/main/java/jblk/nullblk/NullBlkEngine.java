@@ -26,6 +26,8 @@ public final class NullBlkEngine {
     final boolean badblocksPartial;
     final MemoryBacking memory;
     final Throttle throttle;
+    /** Anything that makes queueRq leave its straight path (fault injection, throttling, poll queues). */
+    final boolean slowPath;
 
     NullBlkEngine(String name, NullbParams p, MemoryBacking memory, BadBlocks badblocks, Random random) {
         this.name = name;
@@ -41,6 +43,12 @@ public final class NullBlkEngine {
         this.badblocksPartial = p.badblocksPartialIo();
         this.memory = memory;
         this.throttle = p.mbps() > 0 ? new Throttle(name, p.mbps()) : null;
+        this.slowPath = timeoutFault != null || requeueFault != null || throttle != null || p.pollQueues() > 0;
+    }
+
+    /** Nothing stored and no bad blocks: READ/WRITE/FLUSH need no work at all. */
+    boolean trivial() {
+        return memory == null && badblocks.isEmpty();
     }
 
     void start(GenDisk disk) {

@@ -41,6 +41,7 @@ public final class RawNullBlk implements BlkMqOps {
         return new NullQueue(e, hctx);
     }
 
+    /** {@code null_queue_rq}, its straight path kept small for the JIT (see {@link NullBlk}). */
     @Override
     public BlkStatus queueRq(HwQueue hctx, Request rq, boolean last) {
         NullQueue nq = (NullQueue) hctx.driverData();
@@ -48,6 +49,38 @@ public final class RawNullBlk implements BlkMqOps {
         NullCmd cmd = (NullCmd) rq.pdu();
         cmd.error = BlkStatus.OK;
         cmd.partialBytes = -1;
+        cmd.fakeTimeout = false;
+        if (e.slowPath) {
+            BlkStatus st = faultsAndPolling(e, nq, cmd, rq);
+            if (st != null) {
+                return st;
+            }
+        } else {
+            BlkMq.startRequest(rq);
+        }
+        BlkStatus st = e.trivial() ? BlkStatus.OK
+                : e.handleCmd(cmd, rq.op(), rq.sector(), rq.bytes(), rq.buffer(), rq.bufOffset(), rq.cmdFlags());
+        cmd.error = st;
+        if (cmd.partialBytes >= 0) {
+            rq.setBytesDone(cmd.partialBytes);
+        }
+        int irq = e.irqmode;
+        if (irq == 0) {
+            BlkMq.endRequest(rq, st);
+        } else if (irq == 1) {
+            BlkMq.completeRequest(rq);
+        } else {
+            BlkMq.completeRequestAfter(rq, e.completionNsec);
+        }
+        return BlkStatus.OK;
+    }
+
+    /**
+     * The part of {@code null_queue_rq} before the command: requeue injection, the bandwidth cap,
+     * start, poll queues, timeout injection. Returns the status to return, or null to go on (the
+     * request then is started).
+     */
+    private static BlkStatus faultsAndPolling(NullBlkEngine e, NullQueue nq, NullCmd cmd, Request rq) {
         cmd.fakeTimeout = e.shouldTimeout();
         if (e.shouldRequeue()) {
             if (nq.nextRequeueIsResource()) {
@@ -70,23 +103,7 @@ public final class RawNullBlk implements BlkMqOps {
         if (cmd.fakeTimeout) {
             return BlkStatus.OK; // never completed: null_timeout_rq ends it
         }
-        BlkStatus st = e.handleCmd(cmd, rq.op(), rq.sector(), rq.bytes(), rq.bio().buffer(), rq.bio().bufOffset(),
-                rq.cmdFlags());
-        cmd.error = st;
-        if (cmd.partialBytes >= 0) {
-            rq.setBytesDone(cmd.partialBytes);
-        }
-        switch (e.irqmode) {
-            case 0:
-                BlkMq.endRequest(rq, st);
-                break;
-            case 1:
-                BlkMq.completeRequest(rq);
-                break;
-            default:
-                BlkMq.completeRequestAfter(rq, e.completionNsec);
-        }
-        return BlkStatus.OK;
+        return null;
     }
 
     /** {@code null_queue_rqs}: each through queueRq; what bounces goes back to the core. */

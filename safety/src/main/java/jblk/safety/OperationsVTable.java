@@ -125,10 +125,10 @@ final class OperationsVTable<T, H> implements BlkMqOps {
      * (for RESOURCE/DEV_RESOURCE with a new generation, as it will be issued again). Returns false
      * if the driver had already ended or completed it, which is a violation.
      */
-    private boolean revoke(Request rq, CheckedRequestRef<T> h, boolean busy) {
+    private static boolean revoke(Request rq, long gen, boolean busy) {
         long w = rq.wordVolatile();
         while (true) {
-            if (RequestState.generation(w) != h.gen || !RequestState.allocated(w)
+            if (RequestState.generation(w) != gen || !RequestState.allocated(w)
                     || RequestState.state(w) != RequestState.IN_FLIGHT) {
                 return false;
             }
@@ -219,18 +219,21 @@ final class OperationsVTable<T, H> implements BlkMqOps {
     public BlkStatus queueRq(HwQueue hctx, Request rq, boolean last) {
         RequestData<T> w = wrapper(rq);
         RequestRef<T> h = issue(rq, w);
+        // Only primitives leave this method besides the driver call, so in the common case
+        // (the driver ends the request inline) the handle does not escape and C2 can scalar
+        // replace it: checked mode then allocates nothing.
+        long gen = h.generation();
         BlkStatus st;
         try {
             st = ops.queueRq((H) hctx.driverData(), h, last);
         } catch (RuntimeException e) {
-            return driverThrew("queueRq", h, e);
+            return driverThrew("queueRq", rq, gen, e);
         }
         if (st == BlkStatus.OK || !checked) {
             return st;
         }
-        CheckedRequestRef<T> c = (CheckedRequestRef<T>) h;
         boolean busy = st == BlkStatus.RESOURCE || st == BlkStatus.DEV_RESOURCE;
-        if (revoke(rq, c, busy)) {
+        if (revoke(rq, gen, busy)) {
             return st; // blockcore retries it (busy) or ends it with st
         }
         violation(rq.disk(), Violation.STATUS_AFTER_END);
@@ -238,14 +241,14 @@ final class OperationsVTable<T, H> implements BlkMqOps {
     }
 
     /** A driver callback threw: end its request with IOERR if it is still this issue's, once. */
-    private BlkStatus driverThrew(String where, RequestRef<T> h, RuntimeException e) {
-        SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from " + where + " for " + h + ": " + e, e);
-        violation(h.rq.disk(), Violation.EXCEPTION);
+    private BlkStatus driverThrew(String where, Request rq, long gen, RuntimeException e) {
+        SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from " + where + " for tag " + rq.tag()
+                + " gen " + gen + " of " + rq.disk() + ": " + e, e);
+        violation(rq.disk(), Violation.EXCEPTION);
         if (!checked) {
             throw e; // mode OFF: blockcore's C-style handling decides
         }
-        CheckedRequestRef<T> c = (CheckedRequestRef<T>) h;
-        return revoke(h.rq, c, false) ? BlkStatus.IOERR : BlkStatus.OK;
+        return revoke(rq, gen, false) ? BlkStatus.IOERR : BlkStatus.OK;
     }
 
     @Override
