@@ -5,8 +5,8 @@ package jblk.blockcore;
  * layer needs to decide every ownership race with a single CAS):
  *
  * <pre>
- *   63 ............ 24 | 23 ...... 8 | 7 .. 6 | 5         | 4         | 3 .. 0
- *   generation (40)    | refs (16)   | unused | ALLOCATED | TIMED_OUT | state (IDLE, IN_FLIGHT, COMPLETE)
+ *   63 ......... 24 | 23 ...... 8 | 7      | 6       | 5         | 4         | 3 .. 0
+ *   generation (40) | refs (16)   | unused | PENDING | ALLOCATED | TIMED_OUT | state (IDLE, IN_FLIGHT, COMPLETE)
  * </pre>
  *
  * The generation is bumped each time the tag is handed to a new request ({@code
@@ -15,7 +15,9 @@ package jblk.blockcore;
  * the binding layer (the Rust wrapper's refcount); blockcore only carries it. TIMED_OUT is the
  * kernel's RQF_TIMED_OUT: set once per expiry by the timeout scanner. ALLOCATED says the tag is
  * held (the kernel tells an allocated idle request from a free one by the tag bitmap; jblk keeps it
- * in the word so assertions and reports need only one read).
+ * in the word so assertions and reports need only one read). PENDING belongs to the binding layer,
+ * like refs: a completion is scheduled (a timer armed) while the request stays IN_FLIGHT, as the
+ * kernel keeps a request in flight while its hrtimer runs.
  *
  * <p>Who writes: blockcore's raw paths write with plain (release) stores, as C writes
  * {@code rq->state}; the timeout scanner and binding layers use CAS. A plain store only ever follows
@@ -29,6 +31,7 @@ public final class RequestState {
     public static final long STATE_MASK = 0xFL;
     public static final long TIMED_OUT = 1L << 4;
     public static final long ALLOCATED = 1L << 5;
+    public static final long PENDING = 1L << 6;
     public static final int REFS_SHIFT = 8;
     public static final long REFS_ONE = 1L << REFS_SHIFT;
     public static final long REFS_MASK = 0xFFFFL << REFS_SHIFT;
@@ -80,6 +83,7 @@ public final class RequestState {
 
     public static String toString(long word) {
         return "gen=" + generation(word) + " refs=" + refs(word) + " " + stateName(state(word))
-                + (timedOut(word) ? " TIMED_OUT" : "") + (allocated(word) ? "" : " free");
+                + (timedOut(word) ? " TIMED_OUT" : "") + ((word & PENDING) != 0 ? " PENDING" : "")
+                + (allocated(word) ? "" : " free");
     }
 }

@@ -301,7 +301,9 @@ public final class NullbDevice implements AutoCloseable {
                 .maxDiscardSectors(params.discard() ? 0xFFFF_FFFFL >>> 9 : 0)
                 .maxWriteZeroesSectors(params.memoryBacked() ? 0xFFFF_FFFFL >>> 9 : 0)
                 .writeCache(params.cacheSizeMiB() > 0)
+                .fua(params.fua())
                 .rotational(params.rotational())
+                .virtBoundary(params.virtBoundary())
                 .iostats(params.iostats())
                 .build(name, set);
     }

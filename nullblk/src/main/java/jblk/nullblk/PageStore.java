@@ -18,24 +18,55 @@ final class PageStore {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(int[].class);
     private static final int LEAF_SHIFT = 10;
     private static final int LEAF_SIZE = 1 << LEAF_SHIFT;
+    /** Leaves per middle node: a middle node maps 4 GiB of disk. */
+    private static final int MID_SHIFT = 10;
+    private static final int MID_SIZE = 1 << MID_SHIFT;
 
     final PagePool pool;
-    private final AtomicReferenceArray<int[]> dir;
+    /** Three levels, all allocated on first write below them: even a 1 PiB disk costs nothing up front. */
+    private final AtomicReferenceArray<AtomicReferenceArray<int[]>> dir;
     private final long nrPages;
 
     PageStore(PagePool pool, long capacityBytes) {
         this.pool = pool;
         this.nrPages = (capacityBytes + PagePool.PAGE_SIZE - 1) >>> PagePool.PAGE_SHIFT;
         long leaves = (nrPages + LEAF_SIZE - 1) >>> LEAF_SHIFT;
-        if (leaves > Integer.MAX_VALUE) {
+        long mids = (leaves + MID_SIZE - 1) >>> MID_SHIFT;
+        if (mids > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("capacity too large for the page directory");
         }
-        this.dir = new AtomicReferenceArray<>((int) Math.max(1, leaves));
+        this.dir = new AtomicReferenceArray<>((int) Math.max(1, mids));
+    }
+
+    /** The leaf covering leaf index {@code li}, or null (or created when {@code create}). */
+    private int[] leaf(long li, boolean create) {
+        int mi = (int) (li >>> MID_SHIFT);
+        AtomicReferenceArray<int[]> mid = dir.get(mi);
+        if (mid == null) {
+            if (!create) {
+                return null;
+            }
+            AtomicReferenceArray<int[]> fresh = new AtomicReferenceArray<>(MID_SIZE);
+            mid = dir.compareAndExchange(mi, null, fresh);
+            if (mid == null) {
+                mid = fresh;
+            }
+        }
+        int slot = (int) (li & (MID_SIZE - 1));
+        int[] leaf = mid.get(slot);
+        if (leaf == null && create) {
+            int[] fresh = new int[LEAF_SIZE];
+            leaf = mid.compareAndExchange(slot, null, fresh);
+            if (leaf == null) {
+                leaf = fresh;
+            }
+        }
+        return leaf;
     }
 
     /** The pool page holding disk page {@code idx}, or -1 for a hole. */
     int lookup(long idx) {
-        int[] leaf = dir.get((int) (idx >>> LEAF_SHIFT));
+        int[] leaf = leaf(idx >>> LEAF_SHIFT, false);
         if (leaf == null) {
             return -1;
         }
@@ -48,15 +79,7 @@ final class PageStore {
         if (h >= 0) {
             return h;
         }
-        int li = (int) (idx >>> LEAF_SHIFT);
-        int[] leaf = dir.get(li);
-        if (leaf == null) {
-            int[] fresh = new int[LEAF_SIZE];
-            leaf = dir.compareAndExchange(li, null, fresh);
-            if (leaf == null) {
-                leaf = fresh;
-            }
-        }
+        int[] leaf = leaf(idx >>> LEAF_SHIFT, true);
         int n = pool.alloc();
         if (n < 0) {
             return -1;
@@ -72,21 +95,13 @@ final class PageStore {
 
     /** Installs {@code h} for {@code idx} (cache write-back), returning the page it replaced or -1. */
     int replace(long idx, int h) {
-        int li = (int) (idx >>> LEAF_SHIFT);
-        int[] leaf = dir.get(li);
-        if (leaf == null) {
-            int[] fresh = new int[LEAF_SIZE];
-            leaf = dir.compareAndExchange(li, null, fresh);
-            if (leaf == null) {
-                leaf = fresh;
-            }
-        }
+        int[] leaf = leaf(idx >>> LEAF_SHIFT, true);
         return (int) SLOT.getAndSet(leaf, (int) (idx & (LEAF_SIZE - 1)), h + 1) - 1;
     }
 
     /** Removes page {@code idx} and returns it to the pool (a hole again). */
     boolean remove(long idx) {
-        int[] leaf = dir.get((int) (idx >>> LEAF_SHIFT));
+        int[] leaf = leaf(idx >>> LEAF_SHIFT, false);
         if (leaf == null) {
             return false;
         }
@@ -100,7 +115,7 @@ final class PageStore {
 
     /** Detaches page {@code idx} without freeing it (the cache hands it to the data store). */
     int take(long idx) {
-        int[] leaf = dir.get((int) (idx >>> LEAF_SHIFT));
+        int[] leaf = leaf(idx >>> LEAF_SHIFT, false);
         if (leaf == null) {
             return -1;
         }
@@ -116,9 +131,9 @@ final class PageStore {
         long n = 0;
         long idx = from;
         while (idx < to) {
-            int li = (int) (idx >>> LEAF_SHIFT);
-            int[] leaf = dir.get(li);
-            long leafEnd = Math.min(to, ((long) li + 1) << LEAF_SHIFT);
+            long li = idx >>> LEAF_SHIFT;
+            int[] leaf = leaf(li, false);
+            long leafEnd = Math.min(to, (li + 1) << LEAF_SHIFT);
             if (leaf == null) {
                 idx = leafEnd;
                 continue;

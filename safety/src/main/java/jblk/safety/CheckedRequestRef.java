@@ -5,6 +5,7 @@ import static jblk.blockcore.RequestState.COMPLETE;
 import static jblk.blockcore.RequestState.GEN_MASK;
 import static jblk.blockcore.RequestState.GEN_ONE;
 import static jblk.blockcore.RequestState.IN_FLIGHT;
+import static jblk.blockcore.RequestState.PENDING;
 import static jblk.blockcore.RequestState.REFS_ONE;
 import static jblk.blockcore.RequestState.STATE_MASK;
 import static jblk.blockcore.RequestState.TIMED_OUT;
@@ -62,6 +63,7 @@ class CheckedRequestRef<T> extends RequestRef<T> {
     private static final int END = 0;
     private static final int TO_COMPLETE = 1;
     private static final int REQUEUE = 2;
+    private static final int ARM_TIMER = 3;
 
     /**
      * The one CAS: moves the word from a state this handle may leave to the next one. Returns ENDED
@@ -81,7 +83,9 @@ class CheckedRequestRef<T> extends RequestRef<T> {
             }
             int st = (int) (w & STATE_MASK);
             int from = rl == COMPLETION ? COMPLETE : IN_FLIGHT;
-            if ((w & ALLOCATED) == 0 || st != from || (op != END && rl == COMPLETION)) {
+            // PENDING: a timer will complete it; only the completion callback may end it now.
+            if ((w & ALLOCATED) == 0 || st != from || (op != END && rl == COMPLETION)
+                    || (rl != COMPLETION && (w & PENDING) != 0)) {
                 return EndOutcome.ALREADY_ENDED;
             }
             if (rl != BORROWED && RequestState.refs(w) > 1) {
@@ -92,6 +96,8 @@ class CheckedRequestRef<T> extends RequestRef<T> {
                 next = (w & GEN_MASK) | ALLOCATED;
             } else if (op == TO_COMPLETE) {
                 next = (w & ~(STATE_MASK | TIMED_OUT)) | COMPLETE;
+            } else if (op == ARM_TIMER) {
+                next = w | PENDING; // stays IN_FLIGHT (and can time out) until the timer fires
             } else {
                 // Requeue: a new generation, so every handle of this issue is stale from now on.
                 next = ((w & GEN_MASK) + GEN_ONE) | ALLOCATED;
@@ -128,7 +134,7 @@ class CheckedRequestRef<T> extends RequestRef<T> {
 
     @Override
     public final EndOutcome completeAfter(long delayNs) {
-        EndOutcome o = transition(TO_COMPLETE);
+        EndOutcome o = transition(ARM_TIMER);
         if (o != EndOutcome.ENDED) {
             return wrapper.vt.refused(this, o, "completeAfter(" + delayNs + ")");
         }
@@ -154,19 +160,7 @@ class CheckedRequestRef<T> extends RequestRef<T> {
      * after a driver error). Returns false if it was no longer this issue's to end.
      */
     final boolean forceEnd(BlkStatus status, int fromState) {
-        final Request r = rq;
-        long w = r.wordVolatile();
-        while (true) {
-            if (RequestState.generation(w) != gen || (w & ALLOCATED) == 0 || (w & STATE_MASK) != fromState) {
-                return false;
-            }
-            if (r.casWord(w, (w & GEN_MASK) | ALLOCATED)) {
-                break;
-            }
-            w = r.wordVolatile();
-        }
-        BlkMq.endRequest(r, status);
-        return true;
+        return OperationsVTable.forceEnd(rq, gen, status, fromState);
     }
 
     @Override

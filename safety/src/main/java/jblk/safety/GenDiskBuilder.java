@@ -25,6 +25,8 @@ public final class GenDiskBuilder {
     private long maxDiscardSectors;
     private long maxWriteZeroesSectors;
     private boolean writeCache;
+    private boolean fua = true;
+    private boolean virtBoundary;
     private boolean iostats = true;
     private Duration closeTimeout = Duration.ofSeconds(5);
 
@@ -89,12 +91,26 @@ public final class GenDiskBuilder {
         return this;
     }
 
+    /** With a write cache: the device honours FUA (else FUA is not passed down). */
+    public GenDiskBuilder fua(boolean f) {
+        this.fua = f;
+        return this;
+    }
+
+    public GenDiskBuilder virtBoundary(boolean v) {
+        this.virtBoundary = v;
+        return this;
+    }
+
     public GenDiskBuilder iostats(boolean on) {
         this.iostats = on;
         return this;
     }
 
     public GenDiskBuilder closeTimeout(Duration d) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException("close timeout " + d + " is invalid: allowed 0 or more");
+        }
         this.closeTimeout = d;
         return this;
     }
@@ -103,7 +119,8 @@ public final class GenDiskBuilder {
     public <T, H> GenDisk build(String name, TagSet<T, H> set) {
         if (physicalBlockSize < logicalBlockSize) {
             throw new IllegalArgumentException("physical block size " + physicalBlockSize
-                    + " is below the logical block size " + logicalBlockSize);
+                    + " is below the logical block size " + logicalBlockSize + ": allowed " + logicalBlockSize
+                    + ".." + QueueLimits.MAX_BLOCK_SIZE);
         }
         GenDisk disk = GenDisk.builder(set.raw)
                 .name(name)
@@ -115,6 +132,8 @@ public final class GenDiskBuilder {
                 .maxDiscardSectors(maxDiscardSectors)
                 .maxWriteZeroesSectors(maxWriteZeroesSectors)
                 .writeCache(writeCache)
+                .fua(fua)
+                .virtBoundary(virtBoundary)
                 .iostats(iostats)
                 .closeTimeout(closeTimeout)
                 .build();

@@ -31,6 +31,7 @@ final class OperationsVTable<T, H> implements BlkMqOps {
     private final boolean debug;
     private final Set<BlkMqCallback> callbacks;
     private final ConcurrentHashMap<GenDisk, Violations> violations = new ConcurrentHashMap<>();
+    private final ThreadLocal<RqList<T>> rqLists = ThreadLocal.withInitial(() -> new RqList<>(this));
 
     OperationsVTable(Operations<T, H> ops, Ownership mode) {
         this.ops = ops;
@@ -139,6 +140,27 @@ final class OperationsVTable<T, H> implements BlkMqOps {
             }
             w = rq.wordVolatile();
         }
+    }
+
+    /**
+     * Ends generation {@code gen} of {@code rq} from {@code fromState} with {@code status}, whatever
+     * the references: the binding cleaning up after a driver error. False if it was no longer that
+     * generation's to end.
+     */
+    static boolean forceEnd(Request rq, long gen, BlkStatus status, int fromState) {
+        long w = rq.wordVolatile();
+        while (true) {
+            if (RequestState.generation(w) != gen || !RequestState.allocated(w)
+                    || RequestState.state(w) != fromState) {
+                return false;
+            }
+            if (rq.casWord(w, (w & RequestState.GEN_MASK) | RequestState.ALLOCATED)) {
+                break;
+            }
+            w = rq.wordVolatile();
+        }
+        jblk.blockcore.BlkMq.endRequest(rq, status);
+        return true;
     }
 
     // ---- violations -----------------------------------------------------------------------------
@@ -258,7 +280,7 @@ final class OperationsVTable<T, H> implements BlkMqOps {
         if (first == null) {
             return;
         }
-        RqList<T> list = new RqList<>(this, rqs);
+        RqList<T> list = rqLists.get().reset(rqs);
         try {
             ops.queueRqs((H) first.hctx().driverData(), list);
         } catch (RuntimeException e) {
@@ -287,6 +309,9 @@ final class OperationsVTable<T, H> implements BlkMqOps {
                 SafetyLog.LOG.log(System.Logger.Level.ERROR, "complete callback without a completing handle: " + rq);
                 return;
             }
+            if (!timerFired(rq, c.gen)) {
+                return;
+            }
             c.role = CheckedRequestRef.COMPLETION;
             h = c;
         } else {
@@ -302,6 +327,26 @@ final class OperationsVTable<T, H> implements BlkMqOps {
             }
             ((CheckedRequestRef<T>) h).forceEnd(BlkStatus.IOERR, RequestState.COMPLETE);
         }
+    }
+
+    /**
+     * A timer armed by completeAfter fired: IN_FLIGHT|PENDING becomes COMPLETE, so the completion
+     * callback can end it. (A softirq completion is COMPLETE already.)
+     */
+    private static boolean timerFired(Request rq, long gen) {
+        long w = rq.wordVolatile();
+        while ((w & RequestState.PENDING) != 0) {
+            if (RequestState.generation(w) != gen) {
+                return false;
+            }
+            long next = (w & ~(RequestState.STATE_MASK | RequestState.TIMED_OUT | RequestState.PENDING))
+                    | RequestState.COMPLETE;
+            if (rq.casWord(w, next)) {
+                return true;
+            }
+            w = rq.wordVolatile();
+        }
+        return RequestState.generation(w) == gen && RequestState.state(w) == RequestState.COMPLETE;
     }
 
     @Override

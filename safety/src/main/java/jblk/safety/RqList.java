@@ -12,13 +12,24 @@ import jblk.blockcore.RequestList;
  */
 public final class RqList<T> {
     private final OperationsVTable<T, ?> vt;
-    private final RequestList rqs;
+    private RequestList rqs;
     private final RequestList givenBack = new RequestList();
-    private RequestRef<T> last;
+    /** Popped requests with the generation they were issued at (for cleanup if the driver throws). */
+    private Request[] popped = new Request[8];
+    private long[] poppedGen = new long[8];
+    private int nrPopped;
 
-    RqList(OperationsVTable<T, ?> vt, RequestList rqs) {
+    RqList(OperationsVTable<T, ?> vt) {
         this.vt = vt;
-        this.rqs = rqs;
+    }
+
+    /** Reuse for another batch (one per submitting thread, so a plug flush allocates nothing). */
+    RqList<T> reset(RequestList batch) {
+        this.rqs = batch;
+        this.givenBack.clear();
+        java.util.Arrays.fill(popped, 0, nrPopped, null);
+        this.nrPopped = 0;
+        return this;
     }
 
     public boolean isEmpty() {
@@ -35,8 +46,14 @@ public final class RqList<T> {
         if (rq == null) {
             return null;
         }
-        last = vt.issue(rq, OperationsVTable.wrapper(rq));
-        return last;
+        RequestRef<T> h = vt.issue(rq, OperationsVTable.wrapper(rq));
+        if (nrPopped == popped.length) {
+            popped = java.util.Arrays.copyOf(popped, nrPopped * 2);
+            poppedGen = java.util.Arrays.copyOf(poppedGen, nrPopped * 2);
+        }
+        popped[nrPopped] = rq;
+        poppedGen[nrPopped++] = jblk.blockcore.RequestState.generation(rq.word());
+        return h;
     }
 
     /**
@@ -77,10 +94,23 @@ public final class RqList<T> {
         }
     }
 
-    /** After the driver threw: requests it took but did not end get IOERR; the rest stay queued. */
+    /**
+     * After the driver threw: every request it took and did not end, complete or give back is
+     * ended with IOERR (exactly once: by generation); the rest stay queued.
+     */
     void failTaken(RuntimeException e) {
-        if (last instanceof CheckedRequestRef) {
-            ((CheckedRequestRef<T>) last).forceEnd(BlkStatus.IOERR, jblk.blockcore.RequestState.IN_FLIGHT);
+        for (int i = 0; i < nrPopped; i++) {
+            Request r = popped[i];
+            long g = poppedGen[i];
+            if (vt.mode == Ownership.OFF) {
+                long w = r.wordVolatile();
+                if (jblk.blockcore.RequestState.generation(w) == g && jblk.blockcore.RequestState.allocated(w)
+                        && jblk.blockcore.RequestState.state(w) == jblk.blockcore.RequestState.IN_FLIGHT) {
+                    jblk.blockcore.BlkMq.endRequest(r, BlkStatus.IOERR);
+                }
+            } else {
+                OperationsVTable.forceEnd(r, g, BlkStatus.IOERR, jblk.blockcore.RequestState.IN_FLIGHT);
+            }
         }
     }
 }

@@ -95,7 +95,7 @@ public final class TagSet<T, H> implements AutoCloseable {
         private boolean blocking;
         private boolean hctxShared;
         private Duration timeout = jblk.blockcore.TagSet.DEFAULT_TIMEOUT;
-        private Ownership ownership = Ownership.fromSystemProperty();
+        private Ownership ownership; // null: -Djblk.ownership at build()
         private int nrCpuIds;
         private Object driverData;
 
@@ -167,6 +167,9 @@ public final class TagSet<T, H> implements AutoCloseable {
         }
 
         public TagSet<T, H> build() {
+            if (ownership == null) {
+                ownership = Ownership.fromSystemProperty();
+            }
             return new TagSet<>(this);
         }
     }
