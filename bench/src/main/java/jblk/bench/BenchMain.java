@@ -37,7 +37,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--rw", description = "read, write, randread, randwrite, randrw, readwrite (default: ${DEFAULT-VALUE})")
     String rw = "read";
 
-    @Option(names = "--rwmixread", description = "percent reads of a mixed workload (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rwmixread", description = "percent reads of a mixed workload (default: 50)")
     Integer rwmixread;
 
     @Option(names = "--rwmixwrite", description = "percent writes of a mixed workload (100 - rwmixread)")

@@ -40,8 +40,14 @@ final class IoJob implements Runnable {
     static final long MAX_LATENCY_NS = 60_000_000_000L;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final int SPINS = 200;
-    private static final int YIELDS = 8;
+    /**
+     * How long a submitter with nothing to do polls before it parks (the callback unparks it).
+     * Short, and no Thread.yield: on 2 shared cores, yielding hands the CPU to other processes and
+     * spinning keeps it from the completion thread; both measured worse than parking here.
+     * Override with -Djblk.bench.spins / -Djblk.bench.yields to experiment.
+     */
+    private static final int SPINS = Integer.getInteger("jblk.bench.spins", 32);
+    private static final int YIELDS = Integer.getInteger("jblk.bench.yields", 0);
     private static final long PARK_NS = 200_000L;
 
     final JobSpec spec;
@@ -414,7 +420,7 @@ final class IoJob implements Runnable {
         stopSelf = true;
     }
 
-    /** Waits for a completion: spin, then yield (2 cores, shared with completion threads), then park. */
+    /** Waits for a completion: spin briefly, (optionally yield,) then park until the callback unparks us. */
     private void idle(int ph) {
         for (int s = 0; s < SPINS; s++) {
             if (remote.nonEmpty() || phase != ph) {

@@ -93,15 +93,14 @@ class CompareMainTest {
     }
 
     @Test
-    void tableNamesEveryWorkloadAndGivesAVerdict(@TempDir Path tmp) {
-        BenchMainTest.Outcome r = compare("--runtime", "0.05", "--repetitions", "1", "--warmup", "0",
+    void tableNamesEveryWorkloadAndGivesAVerdict() {
+        BenchMainTest.Outcome r = compare("--runtime", "0.1", "--repetitions", "1", "--warmup", "0.05",
                 "--workloads", "irqmode=1", "--variants", "off,checked", "--chart", "none");
         assertEquals(0, r.status(), r.err());
         String o = r.out();
         assertTrue(o.contains("iostats=0 poll_queues=0"), o);
-        assertTrue(o.contains("irqmode=1             off") || o.contains("irqmode=1            off"), o);
-        assertTrue(o.contains("irqmode=1: checked costs"), o);
-        assertTrue(o.contains("(target <= 2%, aim 1%)"), o);
+        assertTrue(o.matches("(?s).*\\nirqmode=1 +off .*\\nirqmode=1 +checked .*"), o);
+        assertTrue(o.contains("\n  irqmode=1: "), "a verdict line: " + o); // its content: CompareReportTest
         assertTrue(!o.contains("\r"), "no progress line when stdout is not a terminal");
     }
 

@@ -2,6 +2,7 @@ package jblk.bench.jmh;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import jblk.blockcore.Bio;
 import jblk.blockcore.BioEndIo;
 import jblk.blockcore.BlkStatus;
@@ -143,6 +144,8 @@ public class NullBlkBench {
         long rnd = 0x2545F4914F6CDD1DL;
         long blocks;
         boolean inline;
+        volatile boolean parked;
+        volatile Thread owner;
         ReqOp op;
         int inflight;
 
@@ -180,6 +183,12 @@ public class NullBlkBench {
                 h = head.get();
                 next[slot] = h;
             } while (!head.compareAndSet(h, slot));
+            if (parked) {
+                Thread t = owner;
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
+            }
         }
 
         void submit(int i) {
@@ -204,10 +213,18 @@ public class NullBlkBench {
             if (i < 0) {
                 int spins = 0;
                 while (head.get() < 0) { // read before the exchange: do not steal the line from the producer
-                    if (++spins < 100) {
+                    if (++spins < 32) {
                         Thread.onSpinWait();
                     } else {
-                        Thread.yield(); // 2 cores shared with the softirq threads
+                        // 2 cores shared with the softirq threads: park (as the fio-style driver does)
+                        if (owner == null) {
+                            owner = Thread.currentThread();
+                        }
+                        parked = true;
+                        if (head.get() < 0) {
+                            LockSupport.parkNanos(this, 200_000L);
+                        }
+                        parked = false;
                     }
                 }
                 i = head.getAndSet(-1);
