@@ -34,13 +34,13 @@ import picocli.CommandLine.Option;
             "spread, overhead and a verdict per workload, a PNG chart; JSON with --output-format json."})
 public final class CompareMain implements Callable<Integer> {
     @Option(names = "--runtime", description = "seconds measured per run (default: ${DEFAULT-VALUE})")
-    double runtime = 0.4;
+    double runtime = 0.3;
 
     @Option(names = "--repetitions", description = "runs per workload and variant, interleaved (default: ${DEFAULT-VALUE})")
     int repetitions = 3;
 
     @Option(names = "--warmup", description = "seconds each worker warms up per workload (default: ${DEFAULT-VALUE})")
-    double warmup = 0.5;
+    double warmup = 0.4;
 
     @Option(names = "--ramp", description = "seconds each run runs before it counts (default: ${DEFAULT-VALUE})")
     double ramp = 0.05;
@@ -53,7 +53,7 @@ public final class CompareMain implements Callable<Integer> {
     String variants = "raw,off,checked,debug";
 
     @Option(names = "--mb-size", description = "MiB of the memory-backed workloads' device (default: ${DEFAULT-VALUE})")
-    int mbSizeMiB = 256;
+    int mbSizeMiB = 128;
 
     @Option(names = "--chart", description = "PNG chart file, or 'none' (default: ${DEFAULT-VALUE})")
     String chart = "compare.png";
@@ -151,15 +151,16 @@ public final class CompareMain implements Callable<Integer> {
                 }
                 for (int rep = 0; rep < repetitions; rep++) {
                     for (Variant v : vs) {
-                        progress.show(String.format(Locale.ROOT, "%s rep %d/%d %s", w.name(), rep + 1, repetitions,
-                                v.label()));
+                        String label = String.format(Locale.ROOT, "%s rep %d/%d %s", w.name(), rep + 1, repetitions,
+                                v.label());
+                        progress.show(label);
                         CompareReport.Run r = parseRun(workers.get(v).call("run " + rampNs + " " + runNs));
                         if (w.jobs() > 1 && r.hctx().chars().distinct().count() < r.hctx().length()) {
                             err.println("jblk compare: warning: " + w.name() + " jobs share a hardware queue: hctx "
                                     + r.hctx());
                         }
                         report.add(w, v, r);
-                        progress.done(Units.iops(r.iops()) + " IOPS");
+                        progress.done(label + ": " + Units.iops(r.iops()) + " IOPS");
                     }
                 }
                 for (Variant v : vs) {

@@ -199,7 +199,8 @@ final class CompareReport {
             return "";
         }
         double spread = Math.max(a.spreadPct(), b.spreadPct());
-        return Math.abs(pct) < spread ? String.format(Locale.ROOT, " (within the %.1f%% run-to-run spread)", spread) : "";
+        return Math.abs(pct) < spread ? String.format(Locale.ROOT,
+                " (within the %.1f%% run-to-run spread: inconclusive)", spread) : "";
     }
 
     // ---- JSON --------------------------------------------------------------------------------
