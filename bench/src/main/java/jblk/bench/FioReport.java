@@ -38,6 +38,10 @@ final class FioReport {
         final List<List<Double>> iopsSamples = List.of(new ArrayList<>(), new ArrayList<>());
         final List<List<Double>> bwSamples = List.of(new ArrayList<>(), new ArrayList<>());
         final List<Integer> hctxs = new ArrayList<>();
+        long cpuNs;
+        long userNs;
+        long cpuWallNs;
+        int iodepth;
 
         Unit(String name, int jobs) {
             this.name = name;
@@ -76,6 +80,12 @@ final class FioReport {
             u.runtimeNs = Math.max(u.runtimeNs, jr.runtimeNs);
             u.verified += jr.job.verified();
             u.hctxs.add(jr.job.hctxIndex());
+            u.iodepth = jr.job.spec.iodepth();
+            if (jr.job.cpuNs() >= 0) {
+                u.cpuNs += jr.job.cpuNs();
+                u.userNs += jr.job.userNs();
+                u.cpuWallNs += jr.runtimeNs;
+            }
             for (int d = 0; d < 2; d++) {
                 u.ios[d] += jr.ios[d];
                 u.bytes[d] += jr.bytes[d];
@@ -140,7 +150,15 @@ final class FioReport {
             summary(w, "lat_ns", null, false);
             w.endObject();
             w.field("job_runtime", Math.round(u.runtimeNs / 1e6));
+            // the submitter threads' CPU time over their measured time (completion threads not included)
+            w.field("usr_cpu", u.cpuWallNs == 0 ? 0.0 : 100.0 * u.userNs / u.cpuWallNs);
+            w.field("sys_cpu", u.cpuWallNs == 0 ? 0.0 : 100.0 * (u.cpuNs - u.userNs) / u.cpuWallNs);
             latencyBins(w, u);
+            // fio's latency-target settings, echoed: jblk has no latency target (fio's defaults)
+            w.field("latency_depth", u.iodepth);
+            w.field("latency_target", 0);
+            w.field("latency_percentile", 100.0);
+            w.field("latency_window", 0);
             w.beginObject("jblk");
             for (Map.Entry<String, String> e : jblkInfo.entrySet()) {
                 w.field(e.getKey(), e.getValue());
@@ -294,6 +312,10 @@ final class FioReport {
                     continue;
                 }
                 appendDirection(sb, u, d);
+            }
+            if (u.cpuWallNs > 0) {
+                sb.append(String.format(Locale.ROOT, "  cpu          : usr=%.2f%%, sys=%.2f%% (submitter threads)%n",
+                        100.0 * u.userNs / u.cpuWallNs, 100.0 * (u.cpuNs - u.userNs) / u.cpuWallNs));
             }
             sb.append(String.format(Locale.ROOT, "  jblk         : hctx=%s", u.hctxs));
             if (u.verified > 0) {

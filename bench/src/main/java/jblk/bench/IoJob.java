@@ -40,6 +40,7 @@ final class IoJob implements Runnable {
     static final long MAX_LATENCY_NS = 60_000_000_000L;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     /**
      * How long a submitter with nothing to do polls before it parks (the callback unparks it).
      * Short, and no Thread.yield: on 2 shared cores, yielding hands the CPU to other processes and
@@ -108,6 +109,11 @@ final class IoJob implements Runnable {
     /** Whether the slot's current I/O was submitted in the measured window (only those count). */
     private final boolean[] slotMeasured;
     private long finishNs;
+    /** This thread's CPU time (total, user) from entering the measured window to the end of the main phase. */
+    private long cpuStartNs = -1;
+    private long userStartNs = -1;
+    private long cpuNs;
+    private long userNs;
     /** When the main phase ended by the job's own decision (I/O limit, error), else 0. */
     private volatile long selfStopNs;
 
@@ -219,6 +225,15 @@ final class IoJob implements Runnable {
         return verified;
     }
 
+    /** CPU time of the submitter in the measured window (ns; -1 where the JVM does not measure it). */
+    long cpuNs() {
+        return cpuStartNs < 0 ? -1 : cpuNs;
+    }
+
+    long userNs() {
+        return cpuStartNs < 0 ? -1 : userNs;
+    }
+
     /** When the job stopped itself (I/O limit, error), else 0 (any thread). */
     long selfStopNs() {
         return selfStopNs;
@@ -231,6 +246,10 @@ final class IoJob implements Runnable {
         try {
             pump();
             finishNs = System.nanoTime();
+            if (cpuStartNs >= 0) {
+                cpuNs = CPU.getCurrentThreadCpuTime() - cpuStartNs;
+                userNs = CPU.getCurrentThreadUserTime() - userStartNs;
+            }
             if (stopSelf) {
                 selfStopNs = finishNs;
             }
@@ -256,6 +275,10 @@ final class IoJob implements Runnable {
     private void pump() {
         int ph;
         while (((ph = phase) != STOP || verifying) && !stopSelf) {
+            if (ph == MEASURE && cpuStartNs < 0 && !verifying) {
+                cpuStartNs = CPU.getCurrentThreadCpuTime();
+                userStartNs = CPU.getCurrentThreadUserTime();
+            }
             while (freeCount > 0) {
                 if (ph == MEASURE && measuredSubmits >= ioLimit && !verifying) {
                     stopSelf = true;

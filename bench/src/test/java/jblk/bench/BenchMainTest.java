@@ -113,6 +113,10 @@ class BenchMainTest {
             writes += (long) Json.num(Json.obj(job.get("write")).get("total_ios"));
             assertTrue(Json.num(Json.obj(job.get("read")).get("iops_samples")) >= 1, "one 500 ms sample in 700 ms");
             assertTrue(job.containsKey("latency_us") && job.containsKey("job_runtime"));
+            double usr = Json.num(job.get("usr_cpu"));
+            double sys = Json.num(job.get("sys_cpu"));
+            assertTrue(usr >= 0 && sys >= 0 && usr + sys <= 110, "one submitter thread's CPU share: " + usr + "+" + sys);
+            assertEquals(8.0, job.get("latency_depth"));
         }
         assertTrue(reads > 0 && writes > 0, "a 70/30 mix did both");
         assertTrue(reads > writes, "70% reads: more reads than writes (" + reads + " vs " + writes + ")");
