@@ -294,14 +294,14 @@ public final class BenchMain implements Callable<Integer> {
                     : String.format(Locale.ROOT, "%.3f", (double) result.allocBytesJobs / result.totalIos()));
             info.put("alloc_bytes_per_io_all_threads", result.allocBytesAll < 0 || result.totalIos() == 0 ? "n/a"
                     : String.format(Locale.ROOT, "%.3f", (double) result.allocBytesAll / result.totalIos()));
-            report = FioReport.json(units, global, jobOpts, info, Version.VERSION);
+            report = FioJson.write(units, global, jobOpts, info, Version.VERSION);
         } else {
             String header = String.format(Locale.ROOT,
                     "%s: (g=0): rw=%s, bs=(R) %dB-%dB, (W) %dB-%dB, (T) %dB-%dB, ioengine=jblk, iodepth=%d%n"
                             + "Starting %d thread%s",
                     name, mode.fioName(), bsBytes, bsBytes, bsBytes, bsBytes, bsBytes, bsBytes, iodepth, numjobs,
                     numjobs == 1 ? "" : "s");
-            report = FioReport.normal(units, header, deviceLine, Version.VERSION);
+            report = FioText.write(units, header, deviceLine, Version.VERSION);
         }
         if (output != null) {
             try {

@@ -71,11 +71,7 @@ final class IoJob implements Runnable {
     private volatile boolean finished;
 
     // offsets and directions
-    private final long regionStart;
-    private final long regionEnd;
-    private final long nBlocks;
-    private long seqPos;
-    private long rnd;
+    private final Offsets offsets;
     private final boolean mixed;
     private final boolean random;
     private final int rwmixread;
@@ -100,10 +96,9 @@ final class IoJob implements Runnable {
     private String errorDetail;
     private volatile Throwable failure;
     private final BlockVerifier verifier;
-    private final long[] written;
+    private final WrittenBlocks written;
     private final boolean checkReads;
     private boolean verifying;
-    private long verifyCursor;
     private long verified;
     private final long[] slotOffset;
     /** Whether the slot's current I/O was submitted in the measured window (only those count). */
@@ -124,11 +119,7 @@ final class IoJob implements Runnable {
         this.thread.setDaemon(true);
         this.depth = spec.iodepth();
         this.bs = spec.bs();
-        this.regionStart = spec.offset();
-        this.nBlocks = spec.blocks();
-        this.regionEnd = regionStart + nBlocks * bs;
-        this.seqPos = regionStart;
-        this.rnd = spec.seed() == 0 ? 0x9E3779B97F4A7C15L : spec.seed();
+        this.offsets = new Offsets(spec.offset(), spec.blocks(), bs, spec.seed());
         this.mixed = spec.rw().mixed();
         this.random = spec.rw().random;
         this.rwmixread = spec.rwmixread();
@@ -146,12 +137,9 @@ final class IoJob implements Runnable {
         this.remote = new CompletionStack(depth);
         ByteBuffer slab = ByteBuffer.allocateDirect(depth * bs + 4096).alignedSlice(4096);
         // fio fills write buffers with random data once (refill_buffers off): do the same
-        long x = rnd;
+        Offsets fill = new Offsets(0, 1, bs, ~spec.seed());
         for (int i = 0; i + 8 <= depth * bs; i += 8) {
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            slab.putLong(i, x);
+            slab.putLong(i, fill.nextRandom());
         }
         for (int i = 0; i < depth; i++) {
             views[i] = slab.slice(i * bs, bs);
@@ -159,7 +147,7 @@ final class IoJob implements Runnable {
             free[freeCount++] = i;
         }
         this.verifier = spec.verifying() ? new BlockVerifier(spec.verify()) : null;
-        this.written = spec.verifying() && spec.rw().writes ? new long[(int) ((nBlocks + 63) >>> 6)] : null;
+        this.written = spec.verifying() && spec.rw().writes ? new WrittenBlocks(spec.blocks()) : null;
         this.checkReads = spec.verifying() && !spec.rw().writes;
     }
 
@@ -317,8 +305,8 @@ final class IoJob implements Runnable {
         if (verifier != null) {
             return submitVerifying(i, ph);
         }
-        ReqOp op = mixed ? (percent() < rwmixread ? ReqOp.READ : ReqOp.WRITE) : fixedOp;
-        long off = random ? randomOffset() : sequentialOffset();
+        ReqOp op = mixed ? (offsets.percent() < rwmixread ? ReqOp.READ : ReqOp.WRITE) : fixedOp;
+        long off = random ? offsets.random() : offsets.sequential();
         if (ph == MEASURE) {
             measuredSubmits++;
         }
@@ -328,18 +316,19 @@ final class IoJob implements Runnable {
 
     private boolean submitVerifying(int i, int ph) {
         if (verifying) {
-            long off = nextWritten();
-            if (off < 0) {
+            long blk = written.next();
+            if (blk < 0) {
                 return false;
             }
+            long off = offsets.offsetOf(blk);
             BlockVerifier.poison(views[i]);
             issue(i, ReqOp.READ, off, false);
             return true;
         }
-        ReqOp op = mixed ? (percent() < rwmixread ? ReqOp.READ : ReqOp.WRITE) : fixedOp;
-        long off = random ? randomOffset() : sequentialOffset();
+        ReqOp op = mixed ? (offsets.percent() < rwmixread ? ReqOp.READ : ReqOp.WRITE) : fixedOp;
+        long off = random ? offsets.random() : offsets.sequential();
         if (op == ReqOp.WRITE) {
-            verifier.fill(views[i], off, nextRandom());
+            verifier.fill(views[i], off, offsets.nextRandom());
         } else if (checkReads) {
             BlockVerifier.poison(views[i]);
         }
@@ -428,8 +417,7 @@ final class IoJob implements Runnable {
             return !verifying;
         }
         if (written != null && !read) {
-            long blk = (slotOffset[i] - regionStart) / bs;
-            written[(int) (blk >>> 6)] |= 1L << blk;
+            written.mark(offsets.blockOf(slotOffset[i]));
         }
         return true;
     }
@@ -477,57 +465,6 @@ final class IoJob implements Runnable {
         if (parked) {
             LockSupport.unpark(thread);
         }
-    }
-
-    // ---- offsets -----------------------------------------------------------------------------
-
-    private long nextRandom() {
-        long x = rnd;
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        rnd = x;
-        return x;
-    }
-
-    /** A uniformly random block of the region: the high half of an unsigned 64x64 product. */
-    private long randomOffset() {
-        long x = nextRandom();
-        long blk = Math.multiplyHigh(x, nBlocks) + ((x >> 63) & nBlocks);
-        return regionStart + blk * bs;
-    }
-
-    private int percent() {
-        long x = nextRandom();
-        return (int) (Math.multiplyHigh(x, 100L) + ((x >> 63) & 100L));
-    }
-
-    /** The next block in order, wrapping at the end of the region (fio does so when time based). */
-    private long sequentialOffset() {
-        long off = seqPos;
-        long nx = off + bs;
-        seqPos = nx >= regionEnd ? regionStart : nx;
-        return off;
-    }
-
-    /** Verify phase: the next written block's offset, in order, or -1. */
-    private long nextWritten() {
-        long b = verifyCursor;
-        while (b < nBlocks) {
-            int w = (int) (b >>> 6);
-            long bits = written[w] & (-1L << b);
-            if (bits != 0) {
-                long found = ((long) w << 6) + Long.numberOfTrailingZeros(bits);
-                if (found >= nBlocks) {
-                    break;
-                }
-                verifyCursor = found + 1;
-                return regionStart + found * bs;
-            }
-            b = (long) (w + 1) << 6;
-        }
-        verifyCursor = nBlocks;
-        return -1;
     }
 
     /** The callback of one slot: its index is a field, so nothing is looked up or allocated. */
