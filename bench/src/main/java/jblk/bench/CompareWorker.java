@@ -21,7 +21,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * setup WORKLOAD          -> ok            (device created, preconditioned)
- * warmup NS               -> ok            (runs the workload, not measured)
+ * warmup NS               -> ok            (runs the workload, not measured; waits for the JIT to go quiet)
  * run RAMP_NS NS          -> result ios=.. ns=.. iops=.. p99=.. alloc=.. allocjobs=.. hctx=..
  * teardown                -> ok
  * exit
@@ -73,6 +73,7 @@ public final class CompareWorker {
                 return "ok";
             case "warmup":
                 run(0, Long.parseLong(a[1]));
+                awaitQuietJit();
                 return "ok";
             case "run": {
                 WorkloadRunner.RunResult r = run(Long.parseLong(a[1]), Long.parseLong(a[2]));
@@ -137,6 +138,26 @@ public final class CompareWorker {
             jobs.add(new IoJob(s, queues.get(j), j));
         }
         return WorkloadRunner.run(jobs, rampNs, ns, WorkloadRunner.DEFAULT_SAMPLE_NS);
+    }
+
+    /**
+     * Waits (at most 1 s) until the JIT has stopped compiling, so this worker's background compiles
+     * do not run while another worker is being measured.
+     */
+    private static void awaitQuietJit() throws InterruptedException {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long last = jit.getTotalCompilationTime();
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(20);
+            long now = jit.getTotalCompilationTime();
+            if (now == last) {
+                return;
+            }
+            last = now;
+        }
     }
 
     private void teardown() {
