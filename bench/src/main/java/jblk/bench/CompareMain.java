@@ -64,7 +64,8 @@ public final class CompareMain implements Callable<Integer> {
     @Option(names = "--output", description = "write the report to this file instead of stdout")
     Path output;
 
-    @Option(names = "--jvm-args", description = "extra JVM options for the worker JVMs (e.g. -XX:+FlightRecorder ...)")
+    @Option(names = "--jvm-args", description = "extra JVM options for the worker JVMs; {variant} is replaced by the"
+            + " worker's variant (e.g. -XX:StartFlightRecording=filename=w-{variant}.jfr)")
     String jvmArgs = "";
 
     private PrintStream out = System.out;
@@ -277,7 +278,9 @@ public final class CompareMain implements Callable<Integer> {
             this.variant = v;
             List<String> c = new ArrayList<>();
             c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            c.addAll(jvmArgs);
+            for (String a : jvmArgs) {
+                c.add(a.replace("{variant}", v.label())); // e.g. one JFR file per worker
+            }
             c.add("-cp");
             c.add(System.getProperty("jblk.worker.classpath", System.getProperty("java.class.path")));
             c.add(CompareWorker.class.getName());
