@@ -1,0 +1,325 @@
+package jblk.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import jblk.blockcore.GenDisk;
+import jblk.blockcore.SwQueue;
+import jblk.nullblk.DriverKind;
+import jblk.nullblk.NullBlkModule;
+import jblk.nullblk.NullbParams;
+import jblk.safety.Ownership;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./jblk bench}: fio's command line, for the part that applies to a jblk null_blk device.
+ * The device is given as null_blk parameters ({@code --nullb "irqmode=1 submit_queues=2"}); the
+ * report is fio's normal text or fio's JSON schema.
+ */
+@Command(name = "jblk bench", sortOptions = false, mixinStandardHelpOptions = true,
+        versionProvider = Version.Provider.class,
+        description = {"fio-style workloads on a jblk null_blk device.",
+            "Options take fio's names and meanings (--rw=randread --bs=4k --iodepth=32 ...)."})
+public final class BenchMain implements Callable<Integer> {
+    @Option(names = "--name", description = "job name (default: ${DEFAULT-VALUE})")
+    String name = "jblk";
+
+    @Option(names = "--rw", description = "read, write, randread, randwrite, randrw, readwrite (default: ${DEFAULT-VALUE})")
+    String rw = "read";
+
+    @Option(names = "--rwmixread", description = "percent reads of a mixed workload (default: 50)")
+    Integer rwmixread;
+
+    @Option(names = "--rwmixwrite", description = "percent writes of a mixed workload (100 - rwmixread)")
+    Integer rwmixwrite;
+
+    @Option(names = "--bs", description = "block size, e.g. 4k (default: ${DEFAULT-VALUE})")
+    String bs = "4k";
+
+    @Option(names = "--iodepth", description = "I/Os kept in flight per job (default: ${DEFAULT-VALUE})")
+    int iodepth = 1;
+
+    @Option(names = "--numjobs", description = "jobs (threads), each with its own software queue (default: ${DEFAULT-VALUE})")
+    int numjobs = 1;
+
+    @Option(names = "--runtime", description = "stop after this long (seconds, or 500ms, 2m ...)")
+    String runtime;
+
+    @Option(names = "--time_based", arity = "0..1", fallbackValue = "1",
+            description = "run for --runtime even after --size is done (wrapping around)")
+    String timeBased = "0";
+
+    @Option(names = "--size", description = "bytes each job transfers and the region it covers (default: the device from --offset)")
+    String size;
+
+    @Option(names = "--offset", description = "start of the region (default: 0)")
+    String offset = "0";
+
+    @Option(names = "--ramp_time", description = "run this long before counting (default: 0)")
+    String rampTime = "0";
+
+    @Option(names = "--direct", arity = "0..1", fallbackValue = "1",
+            description = "accepted for fio compatibility; jblk I/O is always direct")
+    String direct = "1";
+
+    @Option(names = "--verify", description = "crc32c or md5: written blocks carry a header and checksum (default: none)")
+    String verify = "none";
+
+    @Option(names = "--do_verify", arity = "0..1", fallbackValue = "1",
+            description = "with --verify: read back and check what was written after writing (default: 1)")
+    String doVerify = "1";
+
+    @Option(names = "--randseed", description = "seed of the offset generator (default: ${DEFAULT-VALUE})")
+    long randseed = 0x89L;
+
+    @Option(names = "--group_reporting", arity = "0..1", fallbackValue = "1", description = "report all jobs as one")
+    String groupReporting = "0";
+
+    @Option(names = "--output-format", description = "normal or json (default: ${DEFAULT-VALUE})")
+    String outputFormat = "normal";
+
+    @Option(names = "--output", description = "write the report to this file instead of stdout")
+    Path output;
+
+    @Option(names = "--nullb", description = "null_blk parameters, as modprobe takes them (see --list-params)")
+    String nullb = "";
+
+    @Option(names = "--driver", description = "raw (C-style) or safe (Rust-style) null_blk (default: ${DEFAULT-VALUE})")
+    String driver = "safe";
+
+    @Option(names = "--ownership", description = "off, checked or debug (safe driver; default: checked)")
+    String ownership;
+
+    @Option(names = "--clat_sample", description = "jblk: time 1 in N I/Os, N a power of two (default: 1, every I/O)")
+    int clatSample = 1;
+
+    @Option(names = "--list-params", description = "list null_blk's parameters and exit")
+    boolean listParams;
+
+    private PrintStream out = System.out;
+    private PrintStream err = System.err;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line; returns the exit status (0 ok, 1 a job failed, 2 bad usage). */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        BenchMain m = new BenchMain();
+        m.out = out;
+        m.err = err;
+        return Cli.execute(m, "jblk bench", args, out, err);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (listParams) {
+            out.println("null_blk parameters (--nullb \"name=value ...\"):");
+            out.print(NullbParams.describe());
+            return 0;
+        }
+        NullbParams params;
+        try {
+            params = NullbParams.parse(nullb);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--nullb: " + e.getMessage());
+        }
+        DriverKind drv = DriverKind.parse(driver);
+        Ownership own;
+        if (ownership == null) {
+            own = drv == DriverKind.RAW ? Ownership.OFF : Ownership.CHECKED;
+        } else {
+            own = Ownership.parse(ownership);
+            if (drv == DriverKind.RAW && own != Ownership.OFF) {
+                throw new IllegalArgumentException("--ownership=" + own
+                        + " applies to --driver=safe only: the raw driver has no ownership tokens (allowed: off)");
+            }
+        }
+        RwMode mode = RwMode.parse(rw);
+        int mix = rwmixread != null ? rwmixread : rwmixwrite != null ? 100 - rwmixwrite : 50;
+        if (rwmixread != null && rwmixwrite != null && rwmixread + rwmixwrite != 100) {
+            throw new IllegalArgumentException("--rwmixread=" + rwmixread + " and --rwmixwrite=" + rwmixwrite
+                    + " must add up to 100");
+        }
+        long bsBytes = Units.parseSize("bs", bs);
+        if (bsBytes <= 0 || bsBytes > (1 << 30)) {
+            throw new IllegalArgumentException("--bs=" + bs + " is out of range: allowed 512 bytes .. 1g");
+        }
+        if (numjobs < 1 || numjobs > 256) {
+            throw new IllegalArgumentException("--numjobs=" + numjobs + " is out of range: allowed 1..256");
+        }
+        if (clatSample < 1 || Integer.bitCount(clatSample) != 1) {
+            throw new IllegalArgumentException("--clat_sample=" + clatSample + " is invalid: allowed a power of two >= 1");
+        }
+        boolean timed = Cli.bool("time_based", timeBased);
+        Cli.bool("direct", direct);
+        boolean group = Cli.bool("group_reporting", groupReporting);
+        VerifyMode vm = VerifyMode.parse(verify);
+        boolean doVer = Cli.bool("do_verify", doVerify);
+        long runtimeNs = runtime == null ? 0 : Units.parseTimeNs("runtime", runtime);
+        long rampNs = Units.parseTimeNs("ramp_time", rampTime);
+        if (timed && runtimeNs == 0) {
+            throw new IllegalArgumentException("--time_based needs --runtime (how long to run)");
+        }
+        String fmt = outputFormat.trim().toLowerCase(Locale.ROOT);
+        if (!fmt.equals("normal") && !fmt.equals("json")) {
+            throw new IllegalArgumentException("--output-format=" + outputFormat + " is invalid: allowed normal, json");
+        }
+        long offBytes = Units.parseSize("offset", offset);
+
+        // device limits, known before the device exists (it may be big)
+        int lbs = params.blockSize();
+        long capacity = params.capacitySectors() << 9;
+        if (bsBytes % lbs != 0) {
+            throw new IllegalArgumentException("--bs=" + bsBytes + " is not a multiple of the device's logical block size "
+                    + lbs + " (null_blk bs=" + lbs + ")");
+        }
+        if (offBytes % lbs != 0 || offBytes >= capacity) {
+            throw new IllegalArgumentException("--offset=" + offBytes + " is invalid: allowed a multiple of " + lbs
+                    + " below the device capacity " + capacity);
+        }
+        long sizeBytes = size == null ? capacity - offBytes : Units.parseSize("size", size);
+        if (sizeBytes > capacity - offBytes) {
+            throw new IllegalArgumentException("--size=" + sizeBytes + " from --offset=" + offBytes
+                    + " runs past the device capacity " + capacity + " bytes (null_blk gb/size)");
+        }
+        if (sizeBytes < bsBytes) {
+            throw new IllegalArgumentException("--size=" + sizeBytes + " is smaller than --bs=" + bsBytes);
+        }
+        int maxSectors = params.maxSectors();
+        if (maxSectors > 0 && bsBytes > (long) maxSectors << 9) {
+            throw new IllegalArgumentException("--bs=" + bsBytes + " exceeds the device's max_sectors=" + maxSectors
+                    + " (" + ((long) maxSectors << 9) + " bytes)");
+        }
+        long ioLimit = timed ? 0 : sizeBytes;
+        int sampleShift = Integer.numberOfTrailingZeros(clatSample);
+        JobSpec base = new JobSpec(name, mode, mix, (int) bsBytes, iodepth, offBytes, sizeBytes, ioLimit, sampleShift,
+                vm, doVer, randseed);
+        List<JobSpec> specs = new ArrayList<>();
+        for (int j = 0; j < numjobs; j++) {
+            if (vm != VerifyMode.NONE && numjobs > 1) {
+                // jobs verifying one region would overwrite each other's blocks: each gets a slice
+                long slice = sizeBytes / numjobs / bsBytes * bsBytes;
+                if (slice < bsBytes) {
+                    throw new IllegalArgumentException("--size=" + sizeBytes + " is too small to give " + numjobs
+                            + " verifying jobs a block each");
+                }
+                specs.add(base.withRegion(name, offBytes + j * slice, slice, randseed + j));
+            } else {
+                specs.add(base.withRegion(name, offBytes, sizeBytes, randseed + j));
+            }
+        }
+        if (vm != VerifyMode.NONE && numjobs > 1 && ioLimit > 0) {
+            // not time based: each job writes its own slice once
+            for (int j = 0; j < specs.size(); j++) {
+                JobSpec s = specs.get(j);
+                specs.set(j, new JobSpec(s.name(), s.rw(), s.rwmixread(), s.bs(), s.iodepth(), s.offset(), s.size(),
+                        s.size(), s.latencySampleShift(), s.verify(), s.doVerify(), s.seed()));
+            }
+        }
+
+        WorkloadRunner.RunResult result;
+        String deviceLine;
+        try (NullBlkModule m = NullBlkModule.load(params.toString(), drv, own)) {
+            GenDisk disk = m.device(0).disk();
+            List<SwQueue> queues = new ArrayList<>();
+            List<IoJob> jobs = new ArrayList<>();
+            try {
+                for (int j = 0; j < specs.size(); j++) {
+                    SwQueue q = disk.openQueue();
+                    queues.add(q);
+                    jobs.add(new IoJob(specs.get(j), q, j));
+                }
+                deviceLine = disk.name() + ": " + drv + " null_blk" + (drv == DriverKind.SAFE ? ", ownership " + own : "")
+                        + "; parameters: " + (params.toString().isEmpty() ? "(defaults)" : params.toString())
+                        + "; " + disk.nrHwQueues() + " hw queue(s), capacity " + Units.binary(capacity)
+                        + (clatSample > 1 ? "; latency of 1 in " + clatSample + " I/Os" : "");
+                result = WorkloadRunner.run(jobs, rampNs, runtimeNs, WorkloadRunner.DEFAULT_SAMPLE_NS);
+            } finally {
+                for (SwQueue q : queues) {
+                    q.close();
+                }
+            }
+        }
+
+        List<FioReport.Unit> units = FioReport.units(result, group);
+        String report;
+        if (fmt.equals("json")) {
+            Map<String, String> global = new LinkedHashMap<>();
+            global.put("rw", mode.fioName());
+            global.put("bs", Long.toString(bsBytes));
+            global.put("iodepth", Integer.toString(iodepth));
+            global.put("numjobs", Integer.toString(numjobs));
+            if (runtime != null) {
+                global.put("runtime", runtime);
+            }
+            if (timed) {
+                global.put("time_based", "1");
+            }
+            global.put("size", Long.toString(sizeBytes));
+            if (offBytes != 0) {
+                global.put("offset", Long.toString(offBytes));
+            }
+            if (mode.mixed()) {
+                global.put("rwmixread", Integer.toString(mix));
+            }
+            if (rampNs > 0) {
+                global.put("ramp_time", rampTime);
+            }
+            if (vm != VerifyMode.NONE) {
+                global.put("verify", vm.toString());
+                global.put("do_verify", doVer ? "1" : "0");
+            }
+            global.put("ioengine", "jblk");
+            global.put("nullb", params.toString());
+            global.put("driver", drv.toString());
+            global.put("ownership", own.toString());
+            Map<String, String> jobOpts = new LinkedHashMap<>();
+            jobOpts.put("name", name);
+            Map<String, String> info = new LinkedHashMap<>();
+            info.put("device", deviceLine);
+            info.put("latency", "submitBio to bio callback; clat_ns = lat_ns; slat not measured"
+                    + (clatSample > 1 ? "; 1 in " + clatSample + " I/Os timed" : ""));
+            info.put("alloc_bytes_per_io_submitters", result.allocBytesJobs < 0 || result.totalIos() == 0 ? "n/a"
+                    : String.format(Locale.ROOT, "%.3f", (double) result.allocBytesJobs / result.totalIos()));
+            info.put("alloc_bytes_per_io_all_threads", result.allocBytesAll < 0 || result.totalIos() == 0 ? "n/a"
+                    : String.format(Locale.ROOT, "%.3f", (double) result.allocBytesAll / result.totalIos()));
+            report = FioJson.write(units, global, jobOpts, info, Version.VERSION);
+        } else {
+            String header = String.format(Locale.ROOT,
+                    "%s: (g=0): rw=%s, bs=(R) %dB-%dB, (W) %dB-%dB, (T) %dB-%dB, ioengine=jblk, iodepth=%d%n"
+                            + "Starting %d thread%s",
+                    name, mode.fioName(), bsBytes, bsBytes, bsBytes, bsBytes, bsBytes, bsBytes, iodepth, numjobs,
+                    numjobs == 1 ? "" : "s");
+            report = FioText.write(units, header, deviceLine, Version.VERSION);
+        }
+        if (output != null) {
+            try {
+                Files.writeString(output, report, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--output=" + output + ": cannot write: " + e.getMessage());
+            }
+        } else {
+            out.print(report);
+            out.flush();
+        }
+        int status = 0;
+        for (FioReport.Unit u : units) {
+            if (u.error != 0) {
+                err.println("jblk bench: job " + u.name + ": err=" + FioReport.errnoName(u.error) + ": " + u.errorDetail);
+                status = 1;
+            }
+        }
+        return status;
+    }
+}

@@ -1,0 +1,174 @@
+package jblk.bench;
+
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import jblk.blockcore.GenDisk;
+import jblk.blockcore.SwQueue;
+import jblk.nullblk.NullBlkModule;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One variant's JVM in {@code ./jblk compare} (as a JMH fork): it serves one variant only, so the
+ * core's call sites see one driver and one completion class and keep the type profiles a real
+ * deployment would have. The coordinator drives it over stdin/stdout, one line per command:
+ *
+ * <pre>
+ * setup WORKLOAD          -> ok            (device created, preconditioned)
+ * warmup NS               -> ok            (runs the workload, not measured; waits for the JIT to go quiet)
+ * run RAMP_NS NS          -> result ios=.. ns=.. iops=.. p99=.. alloc=.. allocjobs=.. hctx=..
+ * teardown                -> ok
+ * exit
+ * </pre>
+ * Any failure answers {@code error MESSAGE}. Everything else the JVM prints goes to stderr.
+ */
+public final class CompareWorker {
+    /** One latency sample in 2^6 = 64 I/Os: two System.nanoTime calls (~21 ns each) per sample. */
+    static final int SAMPLE_SHIFT = 6;
+
+    private final Variant variant;
+    private final int mbSizeMiB;
+    private CompareWorkload workload;
+    private NullBlkModule module;
+    private final List<SwQueue> queues = new ArrayList<>();
+    private long seed = 1;
+
+    private CompareWorker(Variant variant, int mbSizeMiB) {
+        this.variant = variant;
+        this.mbSizeMiB = mbSizeMiB;
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream proto = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(System.err); // the protocol owns stdout
+        CompareWorker w = new CompareWorker(Variant.parse(args[0]), Integer.parseInt(args[1]));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        proto.println("ready " + ProcessHandle.current().pid() + " " + w.variant.label());
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] a = line.trim().split("\\s+");
+            if (a[0].equals("exit")) {
+                break;
+            }
+            try {
+                proto.println(w.handle(a));
+            } catch (Throwable t) {
+                proto.println("error " + String.valueOf(t).replace('\n', ' '));
+            }
+        }
+        w.teardown();
+        System.exit(0);
+    }
+
+    private String handle(String[] a) throws InterruptedException {
+        switch (a[0]) {
+            case "setup":
+                setup(a[1]);
+                return "ok";
+            case "warmup":
+                run(0, Long.parseLong(a[1]));
+                awaitQuietJit();
+                return "ok";
+            case "run": {
+                WorkloadRunner.RunResult r = run(Long.parseLong(a[1]), Long.parseLong(a[2]));
+                Histogram h = new Histogram(1, IoJob.MAX_LATENCY_NS, 3);
+                StringBuilder hctx = new StringBuilder();
+                for (WorkloadRunner.JobResult jr : r.jobs) {
+                    h.add(jr.job.latency[0]);
+                    h.add(jr.job.latency[1]);
+                    hctx.append(hctx.length() > 0 ? "," : "").append(jr.job.hctxIndex());
+                    if (jr.job.error() != 0) {
+                        throw new IllegalStateException("I/O error " + FioReport.errnoName(jr.job.error()) + ": "
+                                + jr.job.errorDetail());
+                    }
+                }
+                long ios = r.totalIos();
+                return String.format(Locale.ROOT, "result ios=%d ns=%d iops=%.1f p99=%d alloc=%d allocjobs=%d hctx=%s",
+                        ios, r.measureNs, r.iops(), h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99),
+                        r.allocBytesAll, r.allocBytesJobs, hctx);
+            }
+            case "teardown":
+                teardown();
+                return "ok";
+            default:
+                throw new IllegalArgumentException("unknown command " + a[0]);
+        }
+    }
+
+    private void setup(String name) throws InterruptedException {
+        teardown();
+        workload = CompareWorkload.all(mbSizeMiB).get(name);
+        if (workload == null) {
+            throw new IllegalArgumentException("unknown workload " + name);
+        }
+        module = NullBlkModule.load(workload.params(), variant.driver, variant.ownership);
+        GenDisk disk = module.device(0).disk();
+        if (workload.precondition()) {
+            long cap = disk.capacity() << 9;
+            try (SwQueue q = disk.openQueue()) {
+                JobSpec fill = new JobSpec("precondition", RwMode.WRITE, 0, 64 * 1024, 16, 0, cap, cap, 30,
+                        VerifyMode.NONE, false, 7);
+                WorkloadRunner.RunResult r = WorkloadRunner.run(List.of(new IoJob(fill, q, 0)), 0, 0,
+                        WorkloadRunner.DEFAULT_SAMPLE_NS);
+                if (r.jobs.get(0).job.error() != 0) {
+                    throw new IllegalStateException("preconditioning failed: " + r.jobs.get(0).job.errorDetail());
+                }
+            }
+        }
+        for (int j = 0; j < workload.jobs(); j++) {
+            queues.add(disk.openQueue());
+        }
+    }
+
+    private WorkloadRunner.RunResult run(long rampNs, long ns) throws InterruptedException {
+        if (workload == null) {
+            throw new IllegalStateException("no workload set up");
+        }
+        long cap = module.device(0).disk().capacity() << 9;
+        List<IoJob> jobs = new ArrayList<>();
+        for (int j = 0; j < workload.jobs(); j++) {
+            JobSpec s = new JobSpec(workload.name(), workload.rw(), 50, CompareWorkload.BS, workload.iodepth(), 0, cap,
+                    0, SAMPLE_SHIFT, VerifyMode.NONE, false, seed++);
+            jobs.add(new IoJob(s, queues.get(j), j));
+        }
+        return WorkloadRunner.run(jobs, rampNs, ns, WorkloadRunner.DEFAULT_SAMPLE_NS);
+    }
+
+    /**
+     * Waits (at most 1 s) until the JIT has stopped compiling, so this worker's background compiles
+     * do not run while another worker is being measured.
+     */
+    private static void awaitQuietJit() throws InterruptedException {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long last = jit.getTotalCompilationTime();
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(20);
+            long now = jit.getTotalCompilationTime();
+            if (now == last) {
+                return;
+            }
+            last = now;
+        }
+    }
+
+    private void teardown() {
+        for (SwQueue q : queues) {
+            q.close();
+        }
+        queues.clear();
+        if (module != null) {
+            module.close();
+            module = null;
+        }
+        workload = null;
+    }
+}
