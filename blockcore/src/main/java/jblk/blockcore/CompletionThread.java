@@ -10,8 +10,14 @@ import java.util.concurrent.locks.LockSupport;
  * queue does not pay for a wake-up per request.
  */
 abstract class CompletionThread implements Runnable {
-    /** How long an idle context keeps polling before it parks. */
-    static final long SPIN_NS = 50_000L;
+    /**
+     * How long an idle context polls before it yields, and how long it yields before it parks
+     * (-Djblk.completion.spinNs, -Djblk.completion.yieldNs). Spinning saves a wake-up per batch
+     * when the context has a core to itself; yielding hands the core to a submitter when it does
+     * not (two jobs and two completion threads on two cores).
+     */
+    static final long SPIN_NS = Long.getLong("jblk.completion.spinNs", 20_000L);
+    static final long YIELD_NS = Long.getLong("jblk.completion.yieldNs", 50_000L);
 
     final HwQueue hctx;
     final Thread thread;
@@ -43,6 +49,9 @@ abstract class CompletionThread implements Runnable {
 
     /** {@code llist_del_all} + reverse: the pushed requests, oldest first, or null. */
     final Request takeAll() {
+        if (incoming.get() == null) {
+            return null; // a read, not a write: idle polling must not steal the producers' line
+        }
         Request list = incoming.getAndSet(null);
         Request rev = null;
         while (list != null) {
@@ -56,6 +65,24 @@ abstract class CompletionThread implements Runnable {
 
     final boolean hasIncoming() {
         return incoming.get() != null;
+    }
+
+    /**
+     * One step of waiting while idle since {@code idleSinceNs}: spin, then yield, then park until
+     * something is pushed. Returns true if it parked (the caller restarts its idle clock).
+     */
+    final boolean idle(long idleSinceNs, long nowNs) {
+        long idleNs = nowNs - idleSinceNs;
+        if (idleNs < SPIN_NS) {
+            Thread.onSpinWait();
+            return false;
+        }
+        if (idleNs < SPIN_NS + YIELD_NS) {
+            Thread.yield();
+            return false;
+        }
+        sleep(Long.MAX_VALUE);
+        return true;
     }
 
     /** Parks until something is pushed, {@code maxNs} passes, or the context stops. */

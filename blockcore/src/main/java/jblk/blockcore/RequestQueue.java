@@ -233,8 +233,38 @@ final class RequestQueue {
     /**
      * The checks {@code submit_bio_noacct} and {@code bio_split_to_limits} make. Caller bugs throw;
      * what the device cannot serve completes the bio with an error (returns false).
+     *
+     * <p>This is the fast path: a few compares that pass every good READ/WRITE, small enough for
+     * the JIT to inline into submitBio. Anything else, good or bad, goes to {@link #checkBioSlow},
+     * which says exactly what is wrong.
      */
     boolean checkBio(Bio bio) {
+        if (bio != null && bio.endIoCallback() != null && (bio.flags() & ~ReqFlags.ALL) == 0) {
+            ReqOp op = bio.op();
+            if (op == ReqOp.READ || op == ReqOp.WRITE) {
+                java.nio.ByteBuffer b = bio.buffer();
+                int size = bio.size();
+                int off = bio.bufOffset();
+                QueueLimits lim = disk.limits();
+                long sector = bio.sector();
+                long cap = disk.capacity();
+                long nr = size >>> Bio.SECTOR_SHIFT;
+                int lbsMask = lim.logicalBlockSize() - 1;
+                if (b != null && size > 0 && off >= 0 && (long) off + size <= b.capacity()
+                        && (op == ReqOp.WRITE || !b.isReadOnly())
+                        && (size & lbsMask) == 0 && sector >= 0 && ((sector << Bio.SECTOR_SHIFT) & lbsMask) == 0
+                        && sector <= cap && nr <= cap - sector && nr <= lim.maxSectors()) {
+                    bio.resetOutcome();
+                    bio.cookie = -1;
+                    return true;
+                }
+            }
+        }
+        return checkBioSlow(bio);
+    }
+
+    /** Every check, with a message naming what is wrong; the cold half of {@link #checkBio}. */
+    private boolean checkBioSlow(Bio bio) {
         if (bio == null) {
             throw new IllegalArgumentException("bio must not be null");
         }

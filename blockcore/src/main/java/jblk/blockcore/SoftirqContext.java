@@ -25,12 +25,9 @@ public final class SoftirqContext extends CompletionThread {
                 long now = System.nanoTime();
                 if (idleSince == 0) {
                     idleSince = now;
-                } else if (now - idleSince > SPIN_NS) {
-                    sleep(Long.MAX_VALUE);
+                } else if (idle(idleSince, now)) {
                     idleSince = 0;
-                    continue;
                 }
-                Thread.onSpinWait();
                 continue;
             }
             idleSince = 0;

@@ -44,12 +44,9 @@ public final class TimerContext extends CompletionThread {
                 long now = System.nanoTime();
                 if (idleSince == 0) {
                     idleSince = now;
-                } else if (now - idleSince > SPIN_NS) {
-                    sleep(Long.MAX_VALUE);
+                } else if (idle(idleSince, now)) {
                     idleSince = 0;
-                    continue;
                 }
-                Thread.onSpinWait();
                 continue;
             }
             idleSince = 0;
