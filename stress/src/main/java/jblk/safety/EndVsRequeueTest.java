@@ -49,12 +49,12 @@ public class EndVsRequeueTest {
     @Arbiter
     public void check(LLLL_Result r) {
         if (r.r2 == EndOutcome.ENDED) {
-            StressAccess.requeueWork(RIG.disk);
+            StressAccess.requeueWork(p.lane.disk);
             // Another thread's requeue work may have taken ours: wait for the second issue.
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (p.issues.get() < 2 && System.nanoTime() - deadline < 0) {
                 Thread.yield();
-                StressAccess.requeueWork(RIG.disk);
+                StressAccess.requeueWork(p.lane.disk);
             }
             if (p.issues.get() < 2) {
                 r.r3 = "-";

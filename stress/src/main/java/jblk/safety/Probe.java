@@ -31,6 +31,8 @@ public final class Probe {
     volatile BlkStatus status;
     /** What the driver's timeout handler got from ending through its borrowed handle, if it ran. */
     volatile EndOutcome timeoutEnd;
+    /** The rig disk the request went to. */
+    SafeRig.Lane lane;
     /** What the driver's complete callback got from ending, if it ran. */
     volatile EndOutcome completeEnd;
 
@@ -40,6 +42,12 @@ public final class Probe {
 
     Probe(Bio bio) {
         this.bio = bio.privateData(this);
+    }
+
+    /** Forgets a completion with AGAIN (no free tag on a lane), before the bio is tried on another. */
+    void resetAfterAgain() {
+        completions.set(0);
+        status = null;
     }
 
     int completions() {

@@ -1,38 +1,57 @@
 package jblk.safety;
 
 import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.EhTimerReturn;
 import jblk.blockcore.GenDisk;
+import jblk.blockcore.ReqFlags;
 import jblk.blockcore.Request;
 import jblk.blockcore.RequestState;
 import jblk.blockcore.SwQueue;
 
 /**
- * A real safe-driver disk, built once per test class and fork and shared by every sample: building a disk starts threads, far too slow per sample, while submitting a bio to it
- * costs a few hundred nanoseconds. Each thread gets its own software queue (a "CPU").
+ * Real safe-driver disks for one test class, built once per fork and shared by every jcstress
+ * sample: building a disk starts threads, far too slow per sample, while submitting a bio to one
+ * costs a few hundred nanoseconds. Each thread submits through its own software queue.
  *
  * <p>jcstress keeps every sample of an epoch alive at once (up to strideSize x strideCount, 10240
- * in the standard modes), each holding up to two requests, so the tag space is deep. The request
- * timeout is an hour: the timeout scanner never expires a sample's request by itself; the
- * timeout race is driven through {@link #expire}.
+ * in the standard modes), and each holds a request or two, so the rig adds disks ("lanes") of
+ * {@link #LANE_DEPTH} tags as they fill up: a sanity run builds one small disk, a long run a few.
+ * The request timeout is an hour, so the timeout scanner never expires a sample's request by
+ * itself; the timeout race is driven through {@link #expire}.
  */
 public final class SafeRig {
-    static final int DEPTH = 32768;
+    static final int LANE_DEPTH = 1024;
 
-    final TagSet<Cmd, Void> set;
-    final GenDisk disk;
-    private final ThreadLocal<SwQueue> ctx;
-    /** Refusals the actors saw, to compare with the disk's violation counters. */
+    /** One disk of the rig, on a tag set of its own. */
+    static final class Lane {
+        final TagSet<Cmd, Void> set;
+        final GenDisk disk;
+        final ThreadLocal<SwQueue> ctx;
+
+        Lane(Ownership mode, String name) {
+            this.set = TagSet.builder(new CaptureOps()).nrHwQueues(1).queueDepth(LANE_DEPTH).ownership(mode)
+                    .timeout(Duration.ofHours(1)).build();
+            this.disk = new GenDiskBuilder().capacitySectors(1L << 30).iostats(false).build(name, set);
+            this.ctx = ThreadLocal.withInitial(disk::openQueue);
+        }
+    }
+
+    private final Ownership mode;
+    private final String name;
+    private final CopyOnWriteArrayList<Lane> lanes = new CopyOnWriteArrayList<>();
+    /** The lane each thread last got a tag from: where it tries first. */
+    private final ThreadLocal<int[]> lastLane = ThreadLocal.withInitial(() -> new int[1]);
+    /** Refusals the actors saw, to compare with the disks' violation counters. */
     final AtomicLong refusalsSeen = new AtomicLong();
     private final AtomicLong sectors = new AtomicLong();
 
     private SafeRig(Ownership mode, String name) {
-        this.set = TagSet.builder(new CaptureOps()).nrHwQueues(1).queueDepth(DEPTH).ownership(mode)
-                .timeout(Duration.ofHours(1)).build();
-        this.disk = new GenDiskBuilder().capacitySectors(1L << 30).iostats(false).build(name, set);
-        this.ctx = ThreadLocal.withInitial(disk::openQueue);
+        this.mode = mode;
+        this.name = name;
+        lanes.add(new Lane(mode, name + "-0"));
     }
 
     /**
@@ -43,6 +62,18 @@ public final class SafeRig {
         return new SafeRig(mode, name);
     }
 
+    private Lane lane(int i) {
+        if (i < lanes.size()) {
+            return lanes.get(i);
+        }
+        synchronized (lanes) {
+            while (lanes.size() <= i) {
+                lanes.add(new Lane(mode, name + "-" + lanes.size()));
+            }
+            return lanes.get(i);
+        }
+    }
+
     /** Submits a fresh one-sector READ from this thread; returns its probe with the driver's handle. */
     Probe issue() {
         Probe p = new Probe(sectors.getAndIncrement() & ((1L << 30) - 1));
@@ -50,16 +81,54 @@ public final class SafeRig {
         return p;
     }
 
-    /** Submits {@code p}'s bio; the capture driver runs on this thread and stores the handle. */
+    /**
+     * Submits {@code p}'s bio without waiting for a tag; the capture driver runs on this thread and
+     * stores the handle. A full lane completes the bio with AGAIN: that outcome is wiped and the
+     * next lane tried (a new one is built when all are full).
+     */
     void submit(Probe p) {
-        ctx.get().submitBio(p.bio);
-        if (p.ref == null) {
-            throw new IllegalStateException("the capture driver did not receive " + p.bio + " inline");
+        p.bio.flags(p.bio.flags() | ReqFlags.NOWAIT);
+        int[] last = lastLane.get();
+        int n = lanes.size();
+        for (int k = 0; k < n; k++) {
+            int i = (last[0] + k) % n;
+            if (tryLane(p, i)) {
+                last[0] = i;
+                return;
+            }
+        }
+        for (int i = n; ; i++) {
+            if (tryLane(p, i)) {
+                last[0] = i;
+                return;
+            }
+            if (i > n + 1000) {
+                throw new IllegalStateException("no free tag in " + lanes.size() + " lanes");
+            }
         }
     }
 
-    Violations violations() {
-        return set.violations(disk);
+    private boolean tryLane(Probe p, int i) {
+        Lane l = lane(i);
+        p.lane = l;
+        l.ctx.get().submitBio(p.bio);
+        if (p.ref != null) {
+            return true;
+        }
+        if (p.bio.status() != BlkStatus.AGAIN) {
+            throw new IllegalStateException("the capture driver did not receive " + p.bio + ": " + p.bio.status());
+        }
+        p.resetAfterAgain();
+        return false;
+    }
+
+    /** The ownership violations counted on all of the rig's disks. */
+    long violationsTotal() {
+        long n = 0;
+        for (Lane l : lanes) {
+            n += l.set.violations(l.disk).total();
+        }
+        return n;
     }
 
     /** Counts a refusal an actor saw (for the count-matches-refusals check). */
@@ -71,11 +140,12 @@ public final class SafeRig {
     }
 
     /**
-     * "COUNTED" when the disk counted exactly the refusals the actors saw. Meaningful in an arbiter:
-     * jcstress runs arbiters after every actor of the epoch finished, so both sides are stable.
+     * "COUNTED" when the disks counted exactly the refusals the actors saw. Meaningful in an
+     * arbiter: jcstress runs arbiters after every actor of the epoch finished, so both sides are
+     * stable (the tests that use it make no refusable call in their arbiters).
      */
     String countCheck() {
-        long counted = violations().total();
+        long counted = violationsTotal();
         long seen = refusalsSeen.get();
         return counted == seen ? "COUNTED" : "MISCOUNT(" + counted + "!=" + seen + ")";
     }
@@ -99,17 +169,12 @@ public final class SafeRig {
                 || !rq.casWord(w, w | RequestState.TIMED_OUT)) {
             return NOT_EXPIRED;
         }
-        EhTimerReturn ret = set.vt.timeout(rq);
+        EhTimerReturn ret = p.lane.set.vt.timeout(rq);
         EndOutcome o = p.timeoutEnd;
         if (o == null) {
             return ret == EhTimerReturn.DONE ? HANDLER_SKIPPED : "RESET_TIMER";
         }
         seen(o);
         return o.name();
-    }
-
-    /** Ends {@code p}'s current issue if nobody did (cleanup in arbiters); the outcome's name. */
-    String endIfOpen(Probe p, BlkStatus st) {
-        return seen(p.ref.end(st)).name();
     }
 }

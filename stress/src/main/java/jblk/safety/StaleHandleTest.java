@@ -35,10 +35,11 @@ public class StaleHandleTest {
         // points at the tag it just freed, so a retry is needed only when another thread took it.
         for (int attempt = 0; ; attempt++) {
             Probe a = RIG.issue();
+            SafeRig.Lane lane = a.lane;
             int tag = a.ref.tag();
             a.ref.endOrThrow(BlkStatus.OK);
             Probe b = RIG.issue();
-            if (b.ref.tag() == tag) {
+            if (b.lane == lane && b.ref.tag() == tag) {
                 old = a;
                 next = b;
                 return;

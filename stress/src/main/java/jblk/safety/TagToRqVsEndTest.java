@@ -42,7 +42,7 @@ public class TagToRqVsEndTest {
 
     @Actor
     public void lookup(LLLL_Result r) {
-        RequestRef<Cmd> x = RIG.set.tagToRq(0, tag);
+        RequestRef<Cmd> x = p.lane.set.tagToRq(0, tag);
         if (x == null) {
             r.r2 = "NULL";
         } else if (x.generation() != gen) {

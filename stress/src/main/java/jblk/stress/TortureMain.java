@@ -58,6 +58,9 @@ public final class TortureMain implements Callable<Integer> {
             description = "Submitter threads per device (1..16, default ${DEFAULT-VALUE}).")
     int submitters;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private PrintStream out = System.out;
 
     public static void main(String[] args) {
@@ -77,21 +80,21 @@ public final class TortureMain implements Callable<Integer> {
     @Override
     public Integer call() {
         if (runtime < 1 || runtime > 86400) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--runtime " + runtime + " is out of range: allowed 1..86400 seconds");
         }
         if (submitters < 1 || submitters > 16) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--submitters " + submitters + " is out of range: allowed 1..16");
         }
         Ownership mode;
         try {
             mode = Ownership.parse(ownership);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (mode == Ownership.OFF) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--ownership off is not allowed: the"
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ownership off is not allowed: the"
                     + " buggy driver's violations are undefined without the token; allowed checked, debug");
         }
         long s = seed != null ? seed : new SecureRandom().nextLong();
