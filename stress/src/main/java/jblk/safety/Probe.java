@@ -54,7 +54,7 @@ public final class Probe {
         return completions.get();
     }
 
-    /** The bio's status as a result string: the status once, "LOST" never, "TWICE" more than once. */
+    /** The bio's status when it completed exactly once, else NOT_COMPLETED or COMPLETED_n_TIMES. */
     String completionSummary() {
         int n = completions.get();
         return n == 1 ? String.valueOf(status) : n == 0 ? "NOT_COMPLETED" : "COMPLETED_" + n + "_TIMES";
