@@ -1,0 +1,36 @@
+package jblk.blockcore;
+
+import java.time.Duration;
+
+/**
+ * A real blockcore disk on a raw {@link BlkMqOps} driver, built once per test class and fork and
+ * shared by every jcstress sample (a disk starts threads; a sample must cost microseconds). Each
+ * thread submits through its own software queue.
+ */
+final class RawRig {
+    final TagSet set;
+    final GenDisk disk;
+    private final ThreadLocal<SwQueue> ctx;
+
+    RawRig(String name, BlkMqOps ops, int depth) {
+        this.set = TagSet.builder(ops).nrHwQueues(1).queueDepth(depth).timeout(Duration.ofHours(1)).build();
+        this.disk = GenDisk.builder(set).name(name).capacitySectors(1L << 20).iostats(false).build();
+        this.ctx = ThreadLocal.withInitial(disk::openQueue);
+    }
+
+    SwQueue ctx() {
+        return ctx.get();
+    }
+
+    /** Waits (yielding, at most 10 s) until {@code done} says so; false on timeout. */
+    static boolean await(java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.yield();
+        }
+        return true;
+    }
+}

@@ -1,0 +1,73 @@
+package jblk.safety;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import jblk.blockcore.BlkStatus;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.LL_Result;
+
+/**
+ * The token guards ending a request, not the request's other setters: a stale handle (its tag was
+ * reused since) reports a partial transfer ({@code setBytesDone}) while the tag's new owner ends
+ * its own request with an error. If the stale write lands first, the new bio reports bytes it
+ * never transferred. r1: the new bio's status; r2: its bytes done.
+ *
+ * <p>This documents a gap in the binding (RequestRef.setBytesDone, like buffer(), reaches the
+ * current request whatever the handle's generation): marked interesting so the suite stays green;
+ * it should become FORBIDDEN once the binding checks the generation there too.
+ */
+@JCStressTest
+@Description("CHECKED: setBytesDone through a stale handle vs the tag's next owner ending with an error")
+@Outcome(id = "IOERR, 0", expect = ACCEPTABLE, desc = "the new request reports what its owner set: nothing transferred")
+@Outcome(id = "IOERR, 512", expect = ACCEPTABLE_INTERESTING,
+        desc = "GAP: the stale handle's setBytesDone reached the tag's new request, whose bio reports 512 bytes it never moved")
+@Outcome(expect = FORBIDDEN, desc = "anything else")
+@State
+public class StaleHandleBytesDoneTest {
+    private static final SafeRig RIG = SafeRig.create(Ownership.CHECKED, "stalebd");
+
+    private final Probe old;
+    private final Probe next;
+
+    public StaleHandleBytesDoneTest() {
+        for (int attempt = 0; ; attempt++) {
+            Probe a = RIG.issue();
+            SafeRig.Lane lane = a.lane;
+            int tag = a.ref.tag();
+            a.ref.endOrThrow(BlkStatus.OK);
+            Probe b = RIG.issue();
+            if (b.lane == lane && b.ref.tag() == tag) {
+                old = a;
+                next = b;
+                return;
+            }
+            b.ref.endOrThrow(BlkStatus.OK);
+            if (attempt == 1000) {
+                throw new IllegalStateException("could not get the same tag back in 1000 attempts");
+            }
+        }
+    }
+
+    @Actor
+    public void staleSetsBytesDone(LL_Result r) {
+        old.ref.setBytesDone(512);
+    }
+
+    @Actor
+    public void ownerEndsWithError(LL_Result r) {
+        next.ref.end(BlkStatus.IOERR);
+    }
+
+    @Arbiter
+    public void check(LL_Result r) {
+        r.r1 = next.completionSummary();
+        r.r2 = next.bio.bytesDone();
+    }
+}
