@@ -122,6 +122,16 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
      */
     private Request getRequest(Bio bio, HctxType type, boolean inSection) {
         while (true) {
+            if (q.freezeDepth != 0 && !q.dying) {
+                // blk_queue_enter before the tag, as the kernel does; the check after the CAS
+                // below is what makes it exact, this one keeps a frozen queue's bitmap quiet.
+                if ((bio.flags() & ReqFlags.NOWAIT) != 0) {
+                    bio.complete(BlkStatus.AGAIN, 0, q.disk.name() + " is frozen and the bio is NOWAIT");
+                    BlkMq.callEndIo(bio);
+                    return null;
+                }
+                waitUnfrozen(inSection);
+            }
             HwQueue hctx = hctxs[type.ordinal()];
             Tags tags = hctx.tags;
             int hintIdx = hctx.type.ordinal();

@@ -12,6 +12,7 @@ import static jblk.blockcore.RequestState.TIMED_OUT;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import jblk.blockcore.BlkMq;
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.Request;
@@ -24,9 +25,10 @@ import jblk.blockcore.RequestState;
  * number of racing attempts wins, and a handle from an earlier use of the tag can never match
  * (the generation differs).
  *
- * <p>A handle has a role: the OWNER issued by queueRq (or a share, or a tagToRq lookup) ends the
- * request from IN_FLIGHT; after {@link #complete()} the same handle is handed to the driver's
- * complete callback in the COMPLETION role and ends it from COMPLETE; the timeout handler's
+ * <p>A handle has a role, fixed when it is made: the OWNER issued by queueRq (or a share, or a
+ * tagToRq lookup) ends the request from IN_FLIGHT; the driver's complete callback gets a new handle
+ * in the COMPLETION role that ends it from COMPLETE (the owner's handle was given away by
+ * {@link #complete()}, as Rust moves the ARef, and is refused from then on); the timeout handler's
  * BORROWED handle ends it from IN_FLIGHT whatever references are outstanding (the request expired).
  */
 class CheckedRequestRef<T> extends RequestRef<T> {
@@ -45,8 +47,8 @@ class CheckedRequestRef<T> extends RequestRef<T> {
     }
 
     final long gen;
-    /** OWNER, COMPLETION or BORROWED; set by the binding when it hands the handle on. */
-    byte role;
+    /** OWNER, COMPLETION or BORROWED, fixed when the binding makes the handle. */
+    final byte role;
     private volatile boolean released;
 
     CheckedRequestRef(Request rq, RequestData<T> wrapper, long gen, byte role) {
@@ -58,6 +60,40 @@ class CheckedRequestRef<T> extends RequestRef<T> {
     @Override
     public final long generation() {
         return gen;
+    }
+
+    /** Whether this handle's issue is still live (not ended, tag not reused): data access is allowed. */
+    private EndOutcome access() {
+        if (released) {
+            return EndOutcome.RELEASED;
+        }
+        long w = rq.wordVolatile();
+        if (RequestState.generation(w) != gen) {
+            return EndOutcome.STALE;
+        }
+        int st = (int) (w & STATE_MASK);
+        return (w & ALLOCATED) != 0 && st != RequestState.IDLE ? EndOutcome.ENDED : EndOutcome.ALREADY_ENDED;
+    }
+
+    /** The buffer, only while this handle's request is live: a stale handle would write into the tag's next I/O. */
+    @Override
+    public final ByteBuffer buffer() {
+        EndOutcome o = access();
+        if (o != EndOutcome.ENDED) {
+            throw new OwnershipException(wrapper.vt.refused(this, o, "buffer()"), "buffer() of " + this + ": " + o);
+        }
+        return rq.buffer();
+    }
+
+    @Override
+    public final boolean setBytesDone(int bytes) {
+        EndOutcome o = access();
+        if (o != EndOutcome.ENDED) {
+            wrapper.vt.refused(this, o, "setBytesDone(" + bytes + ")");
+            return false;
+        }
+        rq.setBytesDone(bytes);
+        return true;
     }
 
     private static final int END = 0;
@@ -127,7 +163,6 @@ class CheckedRequestRef<T> extends RequestRef<T> {
             return wrapper.vt.refused(this, o, "complete()");
         }
         ended();
-        wrapper.completing = this;
         BlkMq.raiseComplete(rq);
         return EndOutcome.ENDED;
     }
@@ -139,7 +174,6 @@ class CheckedRequestRef<T> extends RequestRef<T> {
             return wrapper.vt.refused(this, o, "completeAfter(" + delayNs + ")");
         }
         ended();
-        wrapper.completing = this;
         BlkMq.completeRequestAfter(rq, delayNs);
         return EndOutcome.ENDED;
     }

@@ -17,6 +17,20 @@ final class DebugRecord {
                 + Thread.currentThread().getName());
     }
 
+    /**
+     * Where the winner ended it. The winner records that just after its CAS, so a loser refused in
+     * between waits a moment for it (only when an end did happen: {@code ended}).
+     */
+    Throwable awaitFirstEnded(boolean ended) {
+        Throwable t = firstEnded;
+        long deadline = System.nanoTime() + 50_000_000L;
+        while (t == null && ended && System.nanoTime() - deadline < 0) {
+            Thread.yield();
+            t = firstEnded;
+        }
+        return t;
+    }
+
     void markEnded() {
         if (firstEnded == null) {
             firstEnded = new Throwable("tag " + tag + " gen " + gen + " first ended on thread "

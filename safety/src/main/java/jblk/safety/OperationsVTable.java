@@ -183,7 +183,7 @@ final class OperationsVTable<T, H> implements BlkMqOps {
                     .append(" through ").append(h).append(" refused: ").append(o).append('\n');
             sb.append(trace("refused here", new Throwable("refused on thread " + Thread.currentThread().getName())));
             sb.append(trace("issued", rec.issued));
-            Throwable first = rec.firstEnded;
+            Throwable first = rec.awaitFirstEnded(o == EndOutcome.ALREADY_ENDED || o == EndOutcome.STALE);
             if (first != null) {
                 sb.append(trace("first ended", first));
             }
@@ -303,17 +303,15 @@ final class OperationsVTable<T, H> implements BlkMqOps {
         RequestData<T> w = wrapper(rq);
         RequestRef<T> h;
         if (checked) {
-            CheckedRequestRef<T> c = w.completing;
-            w.completing = null;
-            if (c == null) {
-                SafetyLog.LOG.log(System.Logger.Level.ERROR, "complete callback without a completing handle: " + rq);
+            // The request's word says which issue is completing (COMPLETE, or a fired timer's
+            // PENDING). The callback gets a fresh COMPLETION handle: the driver's own handle was
+            // given away by complete() (moved, in Rust terms) and keeps being refused.
+            long gen = timerFired(rq);
+            if (gen < 0) {
+                SafetyLog.LOG.log(System.Logger.Level.ERROR, "complete callback for a request not completing: " + rq);
                 return;
             }
-            if (!timerFired(rq, c.gen)) {
-                return;
-            }
-            c.role = CheckedRequestRef.COMPLETION;
-            h = c;
+            h = newRef(rq, w, gen, CheckedRequestRef.COMPLETION);
         } else {
             h = w.offRef;
         }
@@ -330,23 +328,21 @@ final class OperationsVTable<T, H> implements BlkMqOps {
     }
 
     /**
-     * A timer armed by completeAfter fired: IN_FLIGHT|PENDING becomes COMPLETE, so the completion
-     * callback can end it. (A softirq completion is COMPLETE already.)
+     * The generation of the issue that is completing, or -1: a timer armed by completeAfter fired
+     * (IN_FLIGHT|PENDING becomes COMPLETE), or complete() moved it to COMPLETE already.
      */
-    private static boolean timerFired(Request rq, long gen) {
+    private static long timerFired(Request rq) {
         long w = rq.wordVolatile();
-        while ((w & RequestState.PENDING) != 0) {
-            if (RequestState.generation(w) != gen) {
-                return false;
-            }
+        while ((w & RequestState.PENDING) != 0 && RequestState.state(w) == RequestState.IN_FLIGHT) {
             long next = (w & ~(RequestState.STATE_MASK | RequestState.TIMED_OUT | RequestState.PENDING))
                     | RequestState.COMPLETE;
             if (rq.casWord(w, next)) {
-                return true;
+                return RequestState.generation(w);
             }
             w = rq.wordVolatile();
         }
-        return RequestState.generation(w) == gen && RequestState.state(w) == RequestState.COMPLETE;
+        return RequestState.allocated(w) && RequestState.state(w) == RequestState.COMPLETE
+                ? RequestState.generation(w) : -1;
     }
 
     @Override

@@ -4,8 +4,8 @@ import jblk.blockcore.Request;
 
 /**
  * Models the Rust binding's {@code RequestDataWrapper}: what the PDU of each tag holds on the safe
- * side: the driver's data, the mode-OFF handle (one per tag, reused), the handle passed on to the
- * completion callback, and in DEBUG mode the record of the current issue.
+ * side: the driver's data, the mode-OFF handle (one per tag, reused), and in DEBUG mode the record
+ * of the current issue.
  */
 final class RequestData<T> {
     final T data;
@@ -13,8 +13,6 @@ final class RequestData<T> {
     final Request rq;
     /** Mode OFF: the one handle of this tag. */
     final OffRequestRef<T> offRef;
-    /** The handle that called complete()/completeAfter(), handed to Operations.complete. */
-    CheckedRequestRef<T> completing;
     /** DEBUG: the record of the request's current issue (for leak reports). */
     volatile DebugRecord debug;
 

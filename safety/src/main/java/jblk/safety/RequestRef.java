@@ -68,8 +68,12 @@ public abstract class RequestRef<T> {
         return rq.isPolled();
     }
 
-    /** The data buffer: bytes {@code [bufOffset(), bufOffset() + bytes())}. */
-    public final ByteBuffer buffer() {
+    /**
+     * The data buffer: bytes {@code [bufOffset(), bufOffset() + bytes())}. In CHECKED and DEBUG
+     * only while this handle's request is live ({@link OwnershipException} otherwise: the tag's next
+     * I/O may own the memory now).
+     */
+    public ByteBuffer buffer() {
         return rq.buffer();
     }
 
@@ -86,9 +90,13 @@ public abstract class RequestRef<T> {
         return rq.disk();
     }
 
-    /** For a partial transfer: bytes moved before the request ends with an error. */
-    public final void setBytesDone(int bytes) {
+    /**
+     * For a partial transfer: bytes moved before the request ends with an error. In CHECKED and
+     * DEBUG a stale handle is refused (false, counted) instead of touching the tag's next request.
+     */
+    public boolean setBytesDone(int bytes) {
         rq.setBytesDone(bytes);
+        return true;
     }
 
     // ---- ownership ------------------------------------------------------------------------

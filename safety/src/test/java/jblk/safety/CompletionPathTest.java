@@ -1,6 +1,7 @@
 package jblk.safety;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,7 @@ class CompletionPathTest {
 
     @ParameterizedTest
     @EnumSource(value = Ownership.class, names = {"CHECKED", "DEBUG"})
-    void completeThenEndInTheCallbackThroughTheSameHandle(Ownership mode) throws Exception {
+    void completeThenEndInTheCallbackThroughItsOwnHandle(Ownership mode) throws Exception {
         TestDriver d = new TestDriver();
         List<EndOutcome> fromQueueRq = new CopyOnWriteArrayList<>();
         d.onQueueRq = (rq, n) -> {
@@ -35,9 +36,15 @@ class CompletionPathTest {
             SafetyTestSupport.awaitSize(d.completeOutcomes, 1);
             assertEquals(List.of(EndOutcome.ENDED), fromQueueRq);
             assertEquals(List.of(EndOutcome.ENDED), d.completeOutcomes);
-            assertSame(d.take(), d.completeHandles.get(0), "complete() is called with the handle that completed");
+            RequestRef<Void> given = d.take();
+            RequestRef<Void> callback = d.completeHandles.get(0);
+            // complete() gave the owner handle away (Rust moves the ARef): the callback has its own,
+            // for the same issue, and the given-away one is refused from then on.
+            assertNotSame(given, callback, "the complete callback gets a handle of its own");
+            assertEquals(given.generation(), callback.generation());
             assertEquals(1, d.completeCalls.get());
             assertEquals(0, env.violations().total());
+            assertEquals(EndOutcome.ALREADY_ENDED, given.end(BlkStatus.OK));
         }
     }
 

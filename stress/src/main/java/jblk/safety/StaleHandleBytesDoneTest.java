@@ -1,7 +1,6 @@
 package jblk.safety;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
-import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import jblk.blockcore.BlkStatus;
@@ -14,20 +13,16 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LL_Result;
 
 /**
- * The token guards ending a request, not the request's other setters: a stale handle (its tag was
- * reused since) reports a partial transfer ({@code setBytesDone}) while the tag's new owner ends
- * its own request with an error. If the stale write lands first, the new bio reports bytes it
- * never transferred. r1: the new bio's status; r2: its bytes done.
- *
- * <p>This documents a gap in the binding (RequestRef.setBytesDone, like buffer(), reaches the
- * current request whatever the handle's generation): marked interesting so the suite stays green;
- * it should become FORBIDDEN once the binding checks the generation there too.
+ * The token guards the request's writers too, not only its end: a stale handle (its tag was reused
+ * since) reports a partial transfer ({@code setBytesDone}) while the tag's new owner ends its own
+ * request with an error. The stale write must be refused; if it landed, the new bio would report
+ * bytes it never transferred. r1: the new bio's status; r2: its bytes done.
  */
 @JCStressTest
 @Description("CHECKED: setBytesDone through a stale handle vs the tag's next owner ending with an error")
 @Outcome(id = "IOERR, 0", expect = ACCEPTABLE, desc = "the new request reports what its owner set: nothing transferred")
-@Outcome(id = "IOERR, 512", expect = ACCEPTABLE_INTERESTING,
-        desc = "GAP: the stale handle's setBytesDone reached the tag's new request, whose bio reports 512 bytes it never moved")
+@Outcome(id = "IOERR, 512", expect = FORBIDDEN,
+        desc = "the stale handle's setBytesDone reached the tag's new request, whose bio reports 512 bytes it never moved")
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
 public class StaleHandleBytesDoneTest {
