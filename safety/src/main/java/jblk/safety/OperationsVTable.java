@@ -306,24 +306,27 @@ final class OperationsVTable<T, H> implements BlkMqOps {
             // The request's word says which issue is completing (COMPLETE, or a fired timer's
             // PENDING). The callback gets a fresh COMPLETION handle: the driver's own handle was
             // given away by complete() (moved, in Rust terms) and keeps being refused.
-            long gen = timerFired(rq);
-            if (gen < 0) {
+            long g = timerFired(rq);
+            if (g < 0) {
                 SafetyLog.LOG.log(System.Logger.Level.ERROR, "complete callback for a request not completing: " + rq);
                 return;
             }
-            h = newRef(rq, w, gen, CheckedRequestRef.COMPLETION);
+            h = newRef(rq, w, g, CheckedRequestRef.COMPLETION);
         } else {
             h = w.offRef;
         }
+        long gen = h.generation();
         try {
             ops.complete(h);
         } catch (RuntimeException e) {
-            SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from complete for " + h + ": " + e, e);
+            // Only primitives here, as in queueRq: the handle must not escape this method.
+            SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from complete for tag " + rq.tag() + " gen "
+                    + gen + " of " + rq.disk() + ": " + e, e);
             violation(rq.disk(), Violation.EXCEPTION);
             if (!checked) {
                 throw e;
             }
-            ((CheckedRequestRef<T>) h).forceEnd(BlkStatus.IOERR, RequestState.COMPLETE);
+            forceEnd(rq, gen, BlkStatus.IOERR, RequestState.COMPLETE);
         }
     }
 
