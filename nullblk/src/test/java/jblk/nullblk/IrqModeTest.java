@@ -52,7 +52,11 @@ class IrqModeTest {
             String expected = irqmode == 0 ? Thread.currentThread().getName() : irqmode == 1 ? "softirq" : "timer";
             assertTrue(threads.stream().allMatch(t -> t.contains(expected)),
                     "irqmode " + irqmode + " completes on the " + expected + " context: " + threads);
-            assertEquals("0 0", disk.inflight().trim().replaceAll("\\s+", " "));
+            // A bio's callback runs before its request frees the tag (blk_mq_end_request: bio_endio,
+            // then __blk_mq_end_request), and with irqmode=2 the request is IN_FLIGHT until then, as
+            // in the kernel: the last one may still show for a moment.
+            NullBlkTestSupport.waitUntil("no request left in the driver",
+                    () -> disk.inflight().trim().replaceAll("\\s+", " ").equals("0 0"));
         }
     }
 
