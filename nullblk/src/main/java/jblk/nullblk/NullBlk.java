@@ -1,7 +1,5 @@
 package jblk.nullblk;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.EhTimerReturn;
 import jblk.blockcore.HwQueue;
@@ -18,15 +16,8 @@ import jblk.safety.RqList;
  * DEV_RESOURCE return makes the binding take it back.
  */
 public final class NullBlk implements Operations<NullCmd, NullQueue> {
-    private final Map<String, NullBlkEngine> engines = new ConcurrentHashMap<>();
-
-    void register(NullBlkEngine e) {
-        engines.put(e.name, e);
-    }
-
-    void unregister(NullBlkEngine e) {
-        engines.remove(e.name, e);
-    }
+    /** The devices this driver serves (several with shared_tags): the queuedata lookup. */
+    final NullbDevices devices = new NullbDevices();
 
     @Override
     public NullCmd newRequestData(int hctxIdx) {
@@ -35,7 +26,7 @@ public final class NullBlk implements Operations<NullCmd, NullQueue> {
 
     @Override
     public NullQueue initHctx(HwQueue hctx) {
-        NullBlkEngine e = engines.get(hctx.disk().name());
+        NullBlkEngine e = devices.get(hctx.disk());
         e.checkInitHctx(hctx.queueNum());
         return new NullQueue(e, hctx);
     }

@@ -199,12 +199,12 @@ public final class NullbDevice implements AutoCloseable {
         try {
             if (driver == DriverKind.RAW) {
                 rawOps = shared != null ? shared.rawOps() : new RawNullBlk();
-                rawOps.register(engine);
+                rawOps.devices.register(engine);
                 rawSet = shared != null ? shared.rawSet() : rawTagSet(rawOps);
                 disk = diskBuilder(GenDisk.builder(rawSet)).build();
             } else {
                 safeOps = shared != null ? shared.safeOps() : new NullBlk();
-                safeOps.register(engine);
+                safeOps.devices.register(engine);
                 safeSet = shared != null ? shared.safeSet() : safeTagSet(safeOps);
                 disk = safeDisk(safeSet);
             }
@@ -230,11 +230,17 @@ public final class NullbDevice implements AutoCloseable {
     }
 
     private void cleanupAfterFailedPowerOn() {
+        releaseDriver();
+        engine = null;
+    }
+
+    /** Forgets this device in its driver and closes its own tag set (not a shared one). */
+    private void releaseDriver() {
         if (rawOps != null) {
-            rawOps.unregister(engine);
+            rawOps.devices.unregister(engine);
         }
         if (safeOps != null) {
-            safeOps.unregister(engine);
+            safeOps.devices.unregister(engine);
         }
         if (shared == null) {
             if (rawSet != null) {
@@ -246,7 +252,6 @@ public final class NullbDevice implements AutoCloseable {
         }
         rawSet = null;
         safeSet = null;
-        engine = null;
     }
 
     TagSet rawTagSet(RawNullBlk ops) {
@@ -312,20 +317,7 @@ public final class NullbDevice implements AutoCloseable {
         GenDisk d = disk;
         engine.stop();
         d.close();
-        if (rawOps != null) {
-            rawOps.unregister(engine);
-        }
-        if (safeOps != null) {
-            safeOps.unregister(engine);
-        }
-        if (shared == null) {
-            if (rawSet != null) {
-                rawSet.close();
-            }
-            if (safeSet != null) {
-                safeSet.close();
-            }
-        }
+        releaseDriver();
         if (memory != null) {
             memory.flush(); // the cache goes with the power; its data is written back first
         }

@@ -1,7 +1,5 @@
 package jblk.nullblk;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import jblk.blockcore.BlkMq;
 import jblk.blockcore.BlkMqOps;
 import jblk.blockcore.BlkStatus;
@@ -19,15 +17,8 @@ import jblk.blockcore.TagSet;
  */
 public final class RawNullBlk implements BlkMqOps {
     /** Devices on this tag set by disk name (several with shared_tags): the queuedata lookup. */
-    private final Map<String, NullBlkEngine> engines = new ConcurrentHashMap<>();
-
-    void register(NullBlkEngine e) {
-        engines.put(e.name, e);
-    }
-
-    void unregister(NullBlkEngine e) {
-        engines.remove(e.name, e);
-    }
+    /** The devices this driver serves (several with shared_tags): the queuedata lookup. */
+    final NullbDevices devices = new NullbDevices();
 
     @Override
     public Object initRequest(TagSet set, Request rq, int hctxIdx) {
@@ -36,7 +27,7 @@ public final class RawNullBlk implements BlkMqOps {
 
     @Override
     public Object initHctx(HwQueue hctx, int hctxIdx) {
-        NullBlkEngine e = engines.get(hctx.disk().name());
+        NullBlkEngine e = devices.get(hctx.disk());
         e.checkInitHctx(hctxIdx);
         return new NullQueue(e, hctx);
     }
