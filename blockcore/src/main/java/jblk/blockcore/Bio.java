@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * Models {@code struct bio}: one I/O as a submitter describes it: operation, start sector (512
  * bytes, as in the kernel), length in bytes, a data buffer (bytes {@code [bufOffset, bufOffset +
- * size)} of {@link #buffer()}, absolute indices, position and limit are ignored), flags, and the
- * completion callback {@code bi_end_io}.
+ * size)} of {@link #buffer()}, absolute indices: the position is ignored, the range must lie below
+ * the limit), flags, and the completion callback {@code bi_end_io}.
  *
  * <p>A bio is mutable and reusable: set it up, submit it, and reuse it after its callback ran.
  * It must not be changed while it is in flight.

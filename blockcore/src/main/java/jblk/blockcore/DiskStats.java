@@ -63,7 +63,7 @@ final class DiskStats {
 
     /** Requests from allocation to completion (stat field 9). */
     int inFlight() {
-        return q.allocatedRequests().size();
+        return q.countAllocated();
     }
 
     long sum(int which, StatGroup g) {

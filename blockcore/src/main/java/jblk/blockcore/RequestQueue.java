@@ -250,7 +250,7 @@ final class RequestQueue {
                 long cap = disk.capacity();
                 long nr = size >>> Bio.SECTOR_SHIFT;
                 int lbsMask = lim.logicalBlockSize() - 1;
-                if (b != null && size > 0 && off >= 0 && (long) off + size <= b.capacity()
+                if (b != null && size > 0 && off >= 0 && (long) off + size <= b.limit()
                         && (op == ReqOp.WRITE || !b.isReadOnly())
                         && (size & lbsMask) == 0 && sector >= 0 && ((sector << Bio.SECTOR_SHIFT) & lbsMask) == 0
                         && sector <= cap && nr <= cap - sector && nr <= lim.maxSectors()) {
@@ -292,9 +292,10 @@ final class RequestQueue {
                 throw new IllegalArgumentException(op + " of " + size + " bytes has no data buffer");
             }
             int off = bio.bufOffset();
-            if (off < 0 || (long) off + size > bio.buffer().capacity()) {
+            if (off < 0 || (long) off + size > bio.buffer().limit()) {
                 throw new IllegalArgumentException("data buffer too small: " + op + " needs bytes [" + off + ", "
-                        + ((long) off + size) + ") but the buffer holds " + bio.buffer().capacity());
+                        + ((long) off + size) + ") but the buffer's limit is " + bio.buffer().limit()
+                        + " (capacity " + bio.buffer().capacity() + ")");
             }
             if (op == ReqOp.READ && bio.buffer().isReadOnly()) {
                 throw new IllegalArgumentException("READ into a read-only buffer");
@@ -518,6 +519,29 @@ final class RequestQueue {
             }
         }
         return out;
+    }
+
+    /** How many requests of this disk hold a tag (stat field 9); allocates nothing. */
+    int countAllocated() {
+        HwQueue[] hw = hctxs;
+        int n = 0;
+        for (int i = 0; i < hw.length; i++) {
+            Tags t = hw[i].tags;
+            boolean seen = false;
+            for (int j = 0; j < i && !seen; j++) {
+                seen = hw[j].tags == t;
+            }
+            if (seen) {
+                continue;
+            }
+            for (int tag = 0; tag < t.nrTags; tag++) {
+                Request r = t.staticRqs[tag];
+                if (t.isAllocated(tag) && r.q == this && RequestState.allocated(r.wordVolatile())) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /** Every allocated request of this disk (debugfs, stats, close report). */
