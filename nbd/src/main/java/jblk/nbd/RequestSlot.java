@@ -1,0 +1,221 @@
+package jblk.nbd;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import jblk.blockcore.Bio;
+import jblk.blockcore.BioEndIo;
+import jblk.blockcore.BlkStatus;
+
+/**
+ * One NBD request in flight on a connection, reused for request after request: its bios (one per
+ * piece of a request split at the disk's limit), its data buffer, the reply header it is answered
+ * with, and the count of bios still out. The slot is every bio's {@code bi_end_io}; the last bio
+ * to complete encodes the reply and hands the slot to the connection's reply stack.
+ *
+ * <p>Nothing here allocates per request: bios, the header and a data buffer up to
+ * {@link #RETAIN_MAX} bytes are kept from one request to the next. A larger request (up to 32 MiB)
+ * gets a buffer of its own that is dropped after the reply; error replies build their message.
+ */
+final class RequestSlot implements BioEndIo {
+    /** Data buffers up to this size stay with the slot for the next request. */
+    static final int RETAIN_MAX = 1 << 20;
+    /** Smallest data buffer (one page). */
+    static final int MIN_BUFFER = 4096;
+    /** Longest error message sent in an ERROR chunk. */
+    static final int MAX_MESSAGE = 4096;
+
+    private static final VarHandle REMAINING;
+    private static final VarHandle ERROR;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            REMAINING = l.findVarHandle(RequestSlot.class, "remaining", int.class);
+            ERROR = l.findVarHandle(RequestSlot.class, "error", BlkStatus.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final NbdConnection conn;
+    /** Link in the connection's reply, returned and free lists (in one at a time). */
+    RequestSlot next;
+
+    final ByteBuffer hdr = ByteBuffer.allocateDirect(32);
+    private ByteBuffer retained;
+    /** The data buffer of the current request (READ data, WRITE payload, BLOCK_STATUS extents). */
+    ByteBuffer data;
+    /** What follows the header on the wire: data, an error message, or null. */
+    ByteBuffer payload;
+    private Bio[] bios = new Bio[1];
+
+    int type;
+    long cookie;
+    long offset;
+    long length;
+    /** Bytes counted against the connection's in-flight budget. */
+    long budgetBytes;
+
+    @SuppressWarnings("unused") // via REMAINING
+    private volatile int remaining;
+    @SuppressWarnings("unused") // via ERROR
+    private volatile BlkStatus error;
+    private volatile String errorDetail;
+    /** An error the server decided itself (validation), NBD value; 0 = none. */
+    int nbdError;
+    String message;
+    /** Bytes of {@link #data} the reply carries (READ data or extents). */
+    int replyDataBytes;
+
+    RequestSlot(NbdConnection conn) {
+        this.conn = conn;
+    }
+
+    /** Starts a request: clears the previous outcome. */
+    void begin(int type, long cookie, long offset, long length) {
+        this.type = type;
+        this.cookie = cookie;
+        this.offset = offset;
+        this.length = length;
+        this.error = null;
+        this.errorDetail = null;
+        this.nbdError = 0;
+        this.message = null;
+        this.replyDataBytes = 0;
+        this.payload = null;
+    }
+
+    /** Makes {@link #data} hold at least {@code bytes}. */
+    ByteBuffer buffer(int bytes) {
+        if (bytes <= RETAIN_MAX) {
+            if (retained == null || retained.capacity() < bytes) {
+                int cap = Math.max(MIN_BUFFER, Integer.highestOneBit(Math.max(1, bytes - 1)) << 1);
+                retained = ByteBuffer.allocateDirect(Math.min(cap, RETAIN_MAX));
+            }
+            data = retained;
+        } else {
+            data = ByteBuffer.allocateDirect(bytes);
+        }
+        // Bio says position and limit are ignored, but drivers copy with absolute bulk puts,
+        // which check against the limit: hand them the whole buffer.
+        data.clear();
+        return data;
+    }
+
+    /** The {@code i}th bio, created on first use and kept. */
+    Bio bio(int i) {
+        if (i >= bios.length) {
+            bios = java.util.Arrays.copyOf(bios, Math.max(i + 1, bios.length * 2));
+        }
+        Bio b = bios[i];
+        if (b == null) {
+            b = new Bio().privateData(this);
+            bios[i] = b;
+        }
+        return b;
+    }
+
+    /** Sets how many bios must complete before the reply (before the first is submitted). */
+    void expect(int nrBios) {
+        REMAINING.setRelease(this, nrBios);
+    }
+
+    /** {@code bi_end_io}: may run on any thread, once per bio. */
+    @Override
+    public void endIo(Bio bio) {
+        BlkStatus st = bio.status();
+        if (st != BlkStatus.OK && ERROR.compareAndSet(this, (BlkStatus) null, st)) {
+            errorDetail = bio.errorDetail();
+        }
+        if ((int) REMAINING.getAndAdd(this, -1) == 1) {
+            conn.completed(this);
+        }
+    }
+
+    /** {@code n} bios that were never submitted count as failed with {@code st}. */
+    void abandon(int n, BlkStatus st, String detail) {
+        if (ERROR.compareAndSet(this, (BlkStatus) null, st)) {
+            errorDetail = detail;
+        }
+        if ((int) REMAINING.getAndAdd(this, -n) == n) {
+            conn.completed(this);
+        }
+    }
+
+    /** The NBD error the reply carries (0 = success). */
+    int replyError() {
+        if (nbdError != 0) {
+            return nbdError;
+        }
+        BlkStatus st = error;
+        return st == null ? 0 : NbdErrno.of(st);
+    }
+
+    /** The error's human-readable text. */
+    String replyMessage() {
+        if (message != null) {
+            return message;
+        }
+        BlkStatus st = error;
+        String d = errorDetail;
+        String op = NbdProto.commandName(type) + " offset " + offset + " length " + length;
+        return d != null ? op + ": " + d : op + ": " + (st == null ? "failed" : st.name() + " (" + st.description() + " error)");
+    }
+
+    /**
+     * Encodes the reply into {@link #hdr} and sets {@link #payload}: simple replies for successes
+     * without data (and for everything without structured replies), one OFFSET_DATA chunk for a
+     * READ, one BLOCK_STATUS chunk, and an ERROR chunk with a message for errors under structured
+     * replies. Called by whichever thread completed the request.
+     */
+    void encodeReply(boolean structured) {
+        ByteBuffer h = hdr;
+        h.clear();
+        int err = replyError();
+        payload = null;
+        if (err == 0) {
+            if (type == NbdProto.CMD_READ) {
+                if (structured) {
+                    h.putInt(NbdProto.STRUCTURED_REPLY_MAGIC).putShort((short) NbdProto.REPLY_FLAG_DONE)
+                            .putShort((short) NbdProto.REPLY_TYPE_OFFSET_DATA).putLong(cookie)
+                            .putInt(8 + (int) length).putLong(offset);
+                } else {
+                    simple(h, 0);
+                }
+                payload = data.clear().limit((int) length);
+            } else if (type == NbdProto.CMD_BLOCK_STATUS) {
+                h.putInt(NbdProto.STRUCTURED_REPLY_MAGIC).putShort((short) NbdProto.REPLY_FLAG_DONE)
+                        .putShort((short) NbdProto.REPLY_TYPE_BLOCK_STATUS).putLong(cookie).putInt(replyDataBytes);
+                payload = data.clear().limit(replyDataBytes);
+            } else {
+                simple(h, 0);
+            }
+        } else if (structured) {
+            byte[] m = replyMessage().getBytes(StandardCharsets.UTF_8);
+            int ml = Math.min(m.length, MAX_MESSAGE);
+            h.putInt(NbdProto.STRUCTURED_REPLY_MAGIC).putShort((short) NbdProto.REPLY_FLAG_DONE)
+                    .putShort((short) NbdProto.REPLY_TYPE_ERROR).putLong(cookie).putInt(6 + ml)
+                    .putInt(err).putShort((short) ml);
+            payload = ByteBuffer.wrap(m, 0, ml);
+        } else {
+            simple(h, err);
+        }
+        h.flip();
+    }
+
+    private void simple(ByteBuffer h, int err) {
+        h.putInt(NbdProto.SIMPLE_REPLY_MAGIC).putInt(err).putLong(cookie);
+    }
+
+    /** After the reply went out: drop a one-off large buffer and message references. */
+    void release() {
+        if (data != retained) {
+            data = null;
+        }
+        payload = null;
+        message = null;
+        errorDetail = null;
+    }
+}
