@@ -136,10 +136,21 @@ public final class Bio {
         return errorDetail;
     }
 
+    /**
+     * Records the outcome. Fields are written only when they change: a bio reused for I/O after
+     * I/O of the same size ends the same way each time, and not writing keeps its cache line
+     * shared between the submitting and the completing core instead of bouncing it.
+     */
     void complete(BlkStatus st, int done, String detail) {
-        this.status = st;
-        this.bytesDone = done;
-        this.errorDetail = detail;
+        if (status != st) {
+            status = st;
+        }
+        if (bytesDone != done) {
+            bytesDone = done;
+        }
+        if (errorDetail != detail) {
+            errorDetail = detail;
+        }
     }
 
     void resetOutcome() {

@@ -61,11 +61,12 @@ public final class BlkMq {
         }
         rq.setWordPlain(w & RequestState.GEN_MASK);
         SwQueue ctx = rq.ctx;
-        if (ctx.owner == Thread.currentThread() && tag >= tags.nrReservedTags) {
+        boolean local = ctx.owner == Thread.currentThread();
+        if (local && tag >= tags.nrReservedTags) {
             // sbitmap_update_cpu_hint: this submitter's next request reuses the cache-hot tag.
             ctx.hints[hctx.type.ordinal()] = tag - tags.nrReservedTags;
         }
-        tags.putTag(tag);
+        tags.putTag(tag, local);
         if (hctx.restartPending()) {
             hctx.schedRestart();
         }

@@ -123,7 +123,7 @@ final class BlkMqDebugfs {
     private static void sbitmap(StringBuilder sb, SBitmapQueue bt, HwQueue h) {
         sb.append("depth=").append(bt.depth()).append('\n');
         sb.append("busy=").append(bt.weight()).append('\n');
-        sb.append("cleared=0\n");
+        sb.append("cleared=").append(bt.cleared()).append('\n');
         sb.append("bits_per_word=").append(bt.bitsPerWord()).append('\n');
         sb.append("map_nr=").append(bt.mapNr()).append('\n');
         sb.append("alloc_hint={");

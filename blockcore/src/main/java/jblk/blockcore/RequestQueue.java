@@ -254,8 +254,10 @@ final class RequestQueue {
                         && (op == ReqOp.WRITE || !b.isReadOnly())
                         && (size & lbsMask) == 0 && sector >= 0 && ((sector << Bio.SECTOR_SHIFT) & lbsMask) == 0
                         && sector <= cap && nr <= cap - sector && nr <= lim.maxSectors()) {
-                    bio.resetOutcome();
-                    bio.cookie = -1;
+                    // The outcome fields are all written at completion; no reset here (see Bio.complete).
+                    if (bio.cookie != -1) {
+                        bio.cookie = -1;
+                    }
                     return true;
                 }
             }

@@ -19,6 +19,8 @@ final class SBitmapQueue {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
     /** Longs between two words: 128 bytes, so neither the line nor its prefetch pair is shared. */
     private static final int STRIDE = 16;
+    /** Where a word's cleared mask lives within its stride: the next cache line. */
+    private static final int CLEARED = 8;
 
     private final int depth;
     private final int shift;
@@ -103,7 +105,10 @@ final class SBitmapQueue {
             long w = (long) WORDS.getOpaque(words, slot);
             long free = ~w & valid;
             if (free == 0) {
-                return -1;
+                if (!deferredClear(slot)) {
+                    return -1;
+                }
+                continue;
             }
             long fromHint = free & (-1L << fromBit);
             int nr = Long.numberOfTrailingZeros(fromHint != 0 ? fromHint : free);
@@ -113,34 +118,75 @@ final class SBitmapQueue {
         }
     }
 
-    /** {@code sbitmap_queue_clear}: frees a bit and wakes a waiter if there is one. */
-    void clear(int nr) {
+    /** {@code sbitmap_deferred_clear}: folds the word's cleared mask into it; false if there was none. */
+    private boolean deferredClear(int slot) {
+        if ((long) WORDS.getOpaque(words, slot + CLEARED) == 0) {
+            return false;
+        }
+        long mask = (long) WORDS.getAndSet(words, slot + CLEARED, 0L);
+        if (mask == 0) {
+            return false;
+        }
+        WORDS.getAndBitwiseAnd(words, slot, ~mask);
+        return true;
+    }
+
+    /**
+     * {@code sbitmap_queue_clear}: frees a bit and wakes a waiter if there is one. {@code local}:
+     * the freeing thread is the one that allocates here (clear at once); otherwise defer it.
+     */
+    void clear(int nr, boolean local) {
         int slot = (nr >>> shift) * STRIDE;
         long mask = 1L << (nr & (bitsPerWord - 1));
-        long prev = (long) WORDS.getAndBitwiseAnd(words, slot, ~mask);
-        assert (prev & mask) != 0 : "tag bit " + nr + " freed twice";
+        if (local) {
+            long prev = (long) WORDS.getAndBitwiseAnd(words, slot, ~mask);
+            assert (prev & mask) != 0 : "tag bit " + nr + " freed twice";
+        } else {
+            long prev = (long) WORDS.getAndBitwiseOr(words, slot + CLEARED, mask);
+            assert (prev & mask) == 0 : "tag bit " + nr + " freed twice";
+        }
         if (waiters != 0) {
             wakeOne();
         }
     }
 
+    /** Frees a bit directly (tests and single-threaded use). */
+    void clear(int nr) {
+        clear(nr, true);
+    }
+
     boolean isSet(int nr) {
-        long w = (long) WORDS.getVolatile(words, (nr >>> shift) * STRIDE);
-        return (w & (1L << (nr & (bitsPerWord - 1)))) != 0;
+        int slot = (nr >>> shift) * STRIDE;
+        long bit = 1L << (nr & (bitsPerWord - 1));
+        long w = (long) WORDS.getVolatile(words, slot);
+        long c = (long) WORDS.getVolatile(words, slot + CLEARED);
+        return (w & bit) != 0 && (c & bit) == 0;
     }
 
     /** Number of allocated bits (debugfs "busy"; the freeze wait). Volatile reads. */
     int weight() {
         int n = 0;
         for (int i = 0; i < mapNr; i++) {
-            n += Long.bitCount((long) WORDS.getVolatile(words, i * STRIDE) & validMask(i));
+            long w = (long) WORDS.getVolatile(words, i * STRIDE);
+            long c = (long) WORDS.getVolatile(words, i * STRIDE + CLEARED);
+            n += Long.bitCount(w & ~c & validMask(i));
         }
         return n;
     }
 
-    /** The raw words, for debugfs' tags_bitmap. */
+    /** A word with its deferred frees applied, for debugfs' tags_bitmap. */
     long word(int index) {
-        return (long) WORDS.getVolatile(words, index * STRIDE);
+        return (long) WORDS.getVolatile(words, index * STRIDE)
+                & ~(long) WORDS.getVolatile(words, index * STRIDE + CLEARED);
+    }
+
+    /** Bits freed but not yet folded back (debugfs "cleared"). */
+    int cleared() {
+        int n = 0;
+        for (int i = 0; i < mapNr; i++) {
+            n += Long.bitCount((long) WORDS.getVolatile(words, i * STRIDE + CLEARED));
+        }
+        return n;
     }
 
     // ---- waiting (slow path) -------------------------------------------------------------

@@ -59,10 +59,15 @@ public final class Tags {
     }
 
     void putTag(int tag) {
+        putTag(tag, true);
+    }
+
+    /** {@code blk_mq_put_tag}; {@code local}: freed by the submitting thread itself. */
+    void putTag(int tag, boolean local) {
         if (tag >= nrReservedTags) {
-            bitmapTags.clear(tag - nrReservedTags);
+            bitmapTags.clear(tag - nrReservedTags, local);
         } else {
-            breservedTags.clear(tag);
+            breservedTags.clear(tag, local);
         }
     }
 

@@ -43,9 +43,7 @@ public final class NullBlk implements Operations<NullCmd, NullQueue> {
     public BlkStatus queueRq(NullQueue nq, RequestRef<NullCmd> rq, boolean isLast) {
         NullBlkEngine e = nq.engine;
         NullCmd cmd = rq.data();
-        cmd.error = BlkStatus.OK;
-        cmd.partialBytes = -1;
-        cmd.fakeTimeout = false;
+        cmd.reset();
         if (e.slowPath) {
             BlkStatus st = faultsAndPolling(e, nq, cmd, rq);
             if (st != null) {
@@ -54,7 +52,7 @@ public final class NullBlk implements Operations<NullCmd, NullQueue> {
         }
         BlkStatus st = e.trivial() ? BlkStatus.OK
                 : e.handleCmd(cmd, rq.op(), rq.sector(), rq.bytes(), rq.buffer(), rq.bufOffset(), rq.flags());
-        cmd.error = st;
+        cmd.setError(st);
         if (cmd.partialBytes >= 0) {
             rq.setBytesDone(cmd.partialBytes);
         }

@@ -18,4 +18,26 @@ public final class NullCmd {
     public BlkStatus error() {
         return error;
     }
+
+    /**
+     * Ready for a new request. Written only where the value differs: the completing thread reads
+     * {@code error}, and an unneeded write would pull the line back from its core every request.
+     */
+    void reset() {
+        if (error != BlkStatus.OK) {
+            error = BlkStatus.OK;
+        }
+        if (partialBytes != -1) {
+            partialBytes = -1;
+        }
+        if (fakeTimeout) {
+            fakeTimeout = false;
+        }
+    }
+
+    void setError(BlkStatus st) {
+        if (error != st) {
+            error = st;
+        }
+    }
 }

@@ -38,9 +38,7 @@ public final class RawNullBlk implements BlkMqOps {
         NullQueue nq = (NullQueue) hctx.driverData();
         NullBlkEngine e = nq.engine;
         NullCmd cmd = (NullCmd) rq.pdu();
-        cmd.error = BlkStatus.OK;
-        cmd.partialBytes = -1;
-        cmd.fakeTimeout = false;
+        cmd.reset();
         if (e.slowPath) {
             BlkStatus st = faultsAndPolling(e, nq, cmd, rq);
             if (st != null) {
@@ -51,7 +49,7 @@ public final class RawNullBlk implements BlkMqOps {
         }
         BlkStatus st = e.trivial() ? BlkStatus.OK
                 : e.handleCmd(cmd, rq.op(), rq.sector(), rq.bytes(), rq.buffer(), rq.bufOffset(), rq.cmdFlags());
-        cmd.error = st;
+        cmd.setError(st);
         if (cmd.partialBytes >= 0) {
             rq.setBytesDone(cmd.partialBytes);
         }
