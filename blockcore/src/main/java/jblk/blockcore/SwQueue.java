@@ -122,15 +122,8 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
      */
     private Request getRequest(Bio bio, HctxType type, boolean inSection) {
         while (true) {
-            if (q.freezeDepth != 0 && !q.dying) {
-                // blk_queue_enter before the tag, as the kernel does; the check after the CAS
-                // below is what makes it exact, this one keeps a frozen queue's bitmap quiet.
-                if ((bio.flags() & ReqFlags.NOWAIT) != 0) {
-                    bio.complete(BlkStatus.AGAIN, 0, q.disk.name() + " is frozen and the bio is NOWAIT");
-                    BlkMq.callEndIo(bio);
-                    return null;
-                }
-                waitUnfrozen(inSection);
+            if (q.freezeDepth != 0 && !q.dying && !enterFrozen(bio, inSection)) {
+                return null;
             }
             HwQueue hctx = hctxs[type.ordinal()];
             Tags tags = hctx.tags;
@@ -140,46 +133,76 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
             if (!shared || hctx.share.mayQueue(tags)) {
                 tag = tags.getTag(hints[hintIdx], false);
             }
-            if (tag >= 0) {
-                if (shared) {
-                    hctx.share.nrActive.incrementAndGet();
+            if (tag < 0) {
+                if (!noTag(bio, hctx, tags, inSection)) {
+                    return null;
                 }
-                // blk_queue_enter: the tag CAS above and this volatile read are both sequentially
-                // consistent, so a freezer that saw our tag free sees us back off here.
-                boolean frozen = q.freezeDepth != 0 || q.dying;
-                // A reconfiguration may have run entirely between our reading the hctx and the
-                // CAS: then the tag came from a tag space that is gone. Take it again.
-                if (frozen || hctxs[type.ordinal()] != hctx || hctx.tags != tags) {
-                    if (shared) {
-                        hctx.share.nrActive.decrementAndGet();
-                    }
-                    tags.putTag(tag);
-                    if (frozen) {
-                        if ((bio.flags() & ReqFlags.NOWAIT) != 0 && !q.dying) {
-                            // bio_queue_enter with REQ_NOWAIT: bio_wouldblock_error
-                            bio.complete(BlkStatus.AGAIN, 0, q.disk.name() + " is frozen and the bio is NOWAIT");
-                            BlkMq.callEndIo(bio);
-                            return null;
-                        }
-                        waitUnfrozen(inSection);
-                    }
-                    continue;
-                }
-                if (tag - tags.nrReservedTags == hints[hintIdx]) {
-                    hints[hintIdx] = tag - tags.nrReservedTags + 1;
-                }
-                Request rq = tags.staticRqs[tag];
-                initRequest(rq, hctx, bio, shared);
-                return rq;
+                continue;
             }
-            if ((bio.flags() & ReqFlags.NOWAIT) != 0) {
-                bio.complete(BlkStatus.AGAIN, 0, "no free tag on " + hctx + " and the bio is NOWAIT");
-                BlkMq.callEndIo(bio);
-                return null;
+            if (shared) {
+                hctx.share.nrActive.incrementAndGet();
             }
-            waitForTag(hctx, tags, inSection);
+            // blk_queue_enter: the tag CAS above and this volatile read are both sequentially
+            // consistent, so a freezer that saw our tag free sees us back off here. And a
+            // reconfiguration may have run entirely between our reading the hctx and the CAS:
+            // then the tag came from a tag space that is gone.
+            if (q.freezeDepth != 0 || q.dying || hctxs[type.ordinal()] != hctx || hctx.tags != tags) {
+                if (!backOff(bio, hctx, tags, tag, shared, inSection)) {
+                    return null;
+                }
+                continue;
+            }
+            int bit = tag - tags.nrReservedTags;
+            if (bit == hints[hintIdx]) {
+                hints[hintIdx] = bit + 1;
+            }
+            Request rq = tags.staticRqs[tag];
+            initRequest(rq, hctx, bio, shared);
+            return rq;
         }
     }
+
+    /**
+     * The queue is frozen ({@code blk_queue_enter} before the tag, as the kernel does; the check
+     * after the tag CAS is what makes it exact): wait, or complete a NOWAIT bio with AGAIN.
+     * Returns false when the bio was completed. Out of line: the hot path stays small.
+     */
+    private boolean enterFrozen(Bio bio, boolean inSection) {
+        if ((bio.flags() & ReqFlags.NOWAIT) != 0) {
+            bio.complete(BlkStatus.AGAIN, 0, q.disk.name() + " is frozen and the bio is NOWAIT");
+            BlkMq.callEndIo(bio);
+            return false;
+        }
+        waitUnfrozen(inSection);
+        return true;
+    }
+
+    /** Gives back a tag taken while the queue froze or was reconfigured; false if the bio was completed. */
+    private boolean backOff(Bio bio, HwQueue hctx, Tags tags, int tag, boolean shared, boolean inSection) {
+        if (shared) {
+            hctx.share.nrActive.decrementAndGet();
+        }
+        tags.putTag(tag);
+        if (q.freezeDepth != 0 || q.dying) {
+            if (q.dying) {
+                waitUnfrozen(inSection); // throws: the disk is closed
+            }
+            return enterFrozen(bio, inSection);
+        }
+        return true;
+    }
+
+    /** No tag: a NOWAIT bio completes with AGAIN (false); anything else waits for one (true). */
+    private boolean noTag(Bio bio, HwQueue hctx, Tags tags, boolean inSection) {
+        if ((bio.flags() & ReqFlags.NOWAIT) != 0) {
+            bio.complete(BlkStatus.AGAIN, 0, "no free tag on " + hctx + " and the bio is NOWAIT");
+            BlkMq.callEndIo(bio);
+            return false;
+        }
+        waitForTag(hctx, tags, inSection);
+        return true;
+    }
+
 
     private void initRequest(Request rq, HwQueue hctx, Bio bio, boolean countedActive) {
         rq.q = q;
