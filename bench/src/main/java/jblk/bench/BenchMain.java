@@ -1,9 +1,6 @@
 package jblk.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -127,6 +124,9 @@ public final class BenchMain implements Callable<Integer> {
             out.println("null_blk parameters (--nullb \"name=value ...\"):");
             out.print(NullbParams.describe());
             return 0;
+        }
+        if (output != null) {
+            ReportFile.prepare("--output", output);
         }
         NullbParams params;
         try {
@@ -304,11 +304,7 @@ public final class BenchMain implements Callable<Integer> {
             report = FioText.write(units, header, deviceLine, Version.VERSION);
         }
         if (output != null) {
-            try {
-                Files.writeString(output, report, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("--output=" + output + ": cannot write: " + e.getMessage());
-            }
+            ReportFile.write("--output", output, report);
         } else {
             out.print(report);
             out.flush();

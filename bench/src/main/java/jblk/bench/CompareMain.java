@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -119,6 +118,12 @@ public final class CompareMain implements Callable<Integer> {
             }
         }
         Path chartPath = chart.equalsIgnoreCase("none") ? null : Path.of(chart);
+        if (chartPath != null) {
+            ReportFile.prepare("--chart", chartPath);
+        }
+        if (output != null) {
+            ReportFile.prepare("--output", output);
+        }
 
         boolean tty = System.console() != null && output == null && fmt.equals("normal");
         Progress progress = new Progress(tty ? out : null, wls.size() * vs.size() * repetitions);
@@ -222,7 +227,7 @@ public final class CompareMain implements Callable<Integer> {
             text += chartNote;
         }
         if (output != null) {
-            Files.writeString(output, text, StandardCharsets.UTF_8);
+            ReportFile.write("--output", output, text);
         } else {
             out.print(text);
             out.flush();

@@ -128,7 +128,7 @@ class BenchMainTest {
 
     @Test
     void sizeBasedRunDoesExactlyTheRegionOnce(@TempDir Path tmp) throws Exception {
-        Path out = tmp.resolve("r.json");
+        Path out = tmp.resolve("results/r.json");   // the missing directory is created
         Outcome r = bench("--rw=write", "--bs=4k", "--iodepth=16", "--size=1m", "--offset=64k",
                 "--nullb", "irqmode=2 completion_nsec=1000 poll_queues=0 gb=1", "--driver=raw",
                 "--output-format=json", "--output=" + out);
@@ -229,6 +229,7 @@ class BenchMainTest {
         "--verify=sha9|--verify=sha9 is invalid: allowed crc32c, md5",
         "--output-format=xml|--output-format=xml is invalid: allowed normal, json",
         "--iodepth=0|--iodepth=0 is out of range: allowed 1..65536",
+        "--output=/|--output=/ is a directory: expected a file name",
         "--rwmixread=101|--rwmixread=101 is out of range: allowed 0..100",
         "--frobnicate|Unknown option: '--frobnicate'",
         "--iodepth=many|Invalid value for option '--iodepth'"})

@@ -29,8 +29,8 @@ class CompareMainTest {
 
     @Test
     void tinyRunWritesTheIssuesJsonSchemaAndAChart(@TempDir Path tmp) throws Exception {
-        Path json = tmp.resolve("c.json");
-        Path png = tmp.resolve("c.png");
+        Path json = tmp.resolve("not/yet/there/c.json");   // missing directories are created, as fio does
+        Path png = tmp.resolve("charts/c.png");
         BenchMainTest.Outcome r = compare("--runtime", "0.1", "--repetitions", "2", "--warmup", "0.05",
                 "--workloads", "irqmode=0,mb-randwrite", "--mb-size", "8", "--output-format", "json",
                 "--output", json.toString(), "--chart", png.toString());
@@ -116,6 +116,9 @@ class CompareMainTest {
         r = compare("--runtime", "0");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--runtime=0.0 is out of range"), r.err());
+        r = compare("--output", System.getProperty("java.io.tmpdir"));
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("is a directory: expected a file name"), r.err());
         r = compare("--repetitions", "x");
         assertEquals(2, r.status());
         assertEquals(1, r.err().strip().lines().count(), r.err());

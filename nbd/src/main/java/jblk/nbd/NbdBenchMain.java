@@ -180,6 +180,10 @@ public final class NbdBenchMain implements Callable<Integer> {
             System.out.print(allocLine);
             System.out.println("fio command per run, e.g.: " + String.join(" ", example));
             if (output != null) {
+                Path outDir = output.toAbsolutePath().getParent();
+                if (outDir != null) {
+                    Files.createDirectories(outDir);   // like fio's --output: missing directories are made
+                }
                 Files.writeString(output, table + allocLine, StandardCharsets.UTF_8);
             }
         } finally {

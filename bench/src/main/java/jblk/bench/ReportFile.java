@@ -1,0 +1,42 @@
+package jblk.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A report file named on the command line ({@code --output}, {@code --chart}): like fio's
+ * {@code --output}, missing parent directories are created, and that is done before the run
+ * starts so a bad path fails in a second rather than after minutes of measuring.
+ */
+public final class ReportFile {
+    private ReportFile() {
+    }
+
+    /** Creates {@code file}'s parent directories; a clear error naming {@code option} if that fails. */
+    public static void prepare(String option, Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + "=" + file + ": cannot create the directory " + parent
+                    + ": " + e);
+        }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(option + "=" + file + " is a directory: expected a file name");
+        }
+    }
+
+    /** Writes {@code text} as UTF-8, creating parent directories as needed. */
+    public static void write(String option, Path file, String text) {
+        prepare(option, file);
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + "=" + file + ": cannot write: " + e);
+        }
+    }
+}
