@@ -22,9 +22,9 @@ import picocli.CommandLine.Option;
  * {@code ./jblk compare}: the raw C-style null_blk against the safe one with ownership off, checked
  * and debug, on the null_blk workloads of the Rust null_blk work, with interleaved repetitions.
  *
- * <p>Each variant runs in its own worker JVM ({@link CompareWorker}), started once and warmed up per
- * workload, like a JMH fork: in one JVM the core's call sites would see every variant's classes,
- * turn megamorphic and bias the comparison. This coordinator runs one worker at a time (the
+ * <p>Each workload and variant runs in its own worker JVM ({@link CompareWorker}), like a JMH fork:
+ * in one JVM the core's call sites would see every variant's and every workload's classes and
+ * branches, turn polymorphic and bias the comparison. This coordinator runs one worker at a time (the
  * machine has 2 cores), in the order A B C D A B C D ..., so drift hits every variant alike.
  */
 @Command(name = "jblk compare", sortOptions = false, mixinStandardHelpOptions = true,
@@ -38,8 +38,9 @@ public final class CompareMain implements Callable<Integer> {
     @Option(names = "--repetitions", description = "runs per workload and variant, interleaved (default: ${DEFAULT-VALUE})")
     int repetitions = 3;
 
-    @Option(names = "--warmup", description = "seconds each worker warms up per workload (default: ${DEFAULT-VALUE})")
-    double warmup = 0.4;
+    @Option(names = "--warmup", description = "at least this many seconds each worker JVM warms up, in runs shaped like the measured ones, "
+            + "until one compiles nothing (default: ${DEFAULT-VALUE})")
+    double warmup = 0.3;
 
     @Option(names = "--ramp", description = "seconds each run runs before it counts (default: ${DEFAULT-VALUE})")
     double ramp = 0.05;
@@ -130,7 +131,9 @@ public final class CompareMain implements Callable<Integer> {
         long runNs = Math.round(runtime * 1e9);
         long rampNs = Math.round(ramp * 1e9);
         long warmNs = Math.round(warmup * 1e9);
-        double estimate = wls.size() * vs.size() * (warmup + repetitions * (runtime + ramp + 0.02)) + 2;
+        // per worker: JVM start, warmup (at least two runs of the measured shape), the runs
+        double estimate = wls.size() * vs.size()
+                * (0.5 + Math.max(warmup, 2 * (runtime + ramp + 0.05)) + repetitions * (runtime + ramp + 0.02)) + 2;
         if (tty) {
             out.printf(Locale.ROOT, "jblk compare: %d workloads x %d variants x %d runs of %.2f s, about %.0f s%n",
                     wls.size(), vs.size(), repetitions, runtime, estimate);
@@ -139,46 +142,10 @@ public final class CompareMain implements Callable<Integer> {
         List<String> workerArgs = workerJvmArgs();
         machine.put("worker_jvm_args", String.join(" ", workerArgs));
         CompareReport report = new CompareReport(wls, vs, runtime, repetitions, machine);
-        Map<Variant, Worker> workers = new HashMap<>();
-        try {
-            for (Variant v : vs) {
-                workers.put(v, new Worker(v, workerArgs, mbSizeMiB));
-            }
-            for (Variant v : vs) {
-                workers.get(v).awaitReady();
-            }
-            for (CompareWorkload w : wls) {
-                for (Variant v : vs) {
-                    progress.show(w.name() + " setup+warmup " + v.label());
-                    workers.get(v).call("setup " + w.name());
-                    if (warmNs > 0) {
-                        workers.get(v).call("warmup " + warmNs);
-                    }
-                }
-                for (int rep = 0; rep < repetitions; rep++) {
-                    for (Variant v : vs) {
-                        String label = String.format(Locale.ROOT, "%s rep %d/%d %s", w.name(), rep + 1, repetitions,
-                                v.label());
-                        progress.show(label);
-                        CompareReport.Run r = parseRun(workers.get(v).call("run " + rampNs + " " + runNs));
-                        if (w.jobs() > 1 && r.hctx().chars().distinct().count() < r.hctx().length()) {
-                            err.println("jblk compare: warning: " + w.name() + " jobs share a hardware queue: hctx "
-                                    + r.hctx());
-                        }
-                        report.add(w, v, r);
-                        progress.done(label + ": " + Units.iops(r.iops()) + " IOPS");
-                    }
-                }
-                for (Variant v : vs) {
-                    workers.get(v).call("teardown");
-                }
-            }
-        } finally {
-            for (Worker wk : workers.values()) {
-                wk.close();
-            }
-            progress.clear();
+        for (CompareWorkload w : wls) {
+            runWorkload(w, vs, workerArgs, report, progress, rampNs, runNs, warmNs);
         }
+        progress.clear();
 
         String text;
         if (fmt.equals("json")) {
@@ -190,7 +157,7 @@ public final class CompareMain implements Callable<Integer> {
                     .append(", load ").append(machine.get("loadavg_at_start")).append(" at start\n");
             sb.append(String.format(Locale.ROOT,
                     "runs: %d x %.2f s per workload and variant (after %.2f s ramp each), interleaved %s; "
-                            + "%.2f s warmup per workload per worker; one JVM per variant%n",
+                            + "warmup >= %.2f s per worker, until the JIT is quiet; a fresh JVM per workload and variant%n",
                     repetitions, runtime, ramp, labels(vs), warmup));
             sb.append("null_blk: ").append(CompareWorkload.COMMON)
                     .append(" for every workload (no I/O accounting, no poll queues); 4 KiB I/O; "
@@ -233,6 +200,53 @@ public final class CompareMain implements Callable<Integer> {
             out.flush();
         }
         return status;
+    }
+
+    /**
+     * One workload: a fresh worker JVM per variant, as JMH forks per parameter set. A worker that
+     * had run other workloads first would carry their type profiles and compiled code (call sites
+     * turned polymorphic, inlining decided for another driver configuration), which measured as
+     * checked losing escape analysis of its handle (32-64 B/IO) only in the second and later
+     * workloads of a shared worker.
+     */
+    private void runWorkload(CompareWorkload w, List<Variant> vs, List<String> workerArgs, CompareReport report,
+            Progress progress, long rampNs, long runNs, long warmNs) throws Exception {
+        Map<Variant, Worker> workers = new HashMap<>();
+        try {
+            for (Variant v : vs) {
+                workers.put(v, new Worker(v, workerArgs, mbSizeMiB));
+            }
+            for (Variant v : vs) {
+                progress.show(w.name() + " setup+warmup " + v.label());
+                Worker wk = workers.get(v);
+                wk.awaitReady();
+                wk.call("setup " + w.name());
+                if (warmNs > 0) {
+                    wk.call("warmup " + warmNs + " " + rampNs + " " + runNs);
+                }
+            }
+            for (int rep = 0; rep < repetitions; rep++) {
+                for (Variant v : vs) {
+                    String label = String.format(Locale.ROOT, "%s rep %d/%d %s", w.name(), rep + 1, repetitions,
+                            v.label());
+                    progress.show(label);
+                    CompareReport.Run r = parseRun(workers.get(v).call("run " + rampNs + " " + runNs));
+                    if (w.jobs() > 1 && r.hctx().chars().distinct().count() < r.hctx().length()) {
+                        err.println("jblk compare: warning: " + w.name() + " jobs share a hardware queue: hctx "
+                                + r.hctx());
+                    }
+                    report.add(w, v, r);
+                    progress.done(label + ": " + Units.iops(r.iops()) + " IOPS");
+                }
+            }
+            for (Variant v : vs) {
+                workers.get(v).call("teardown");
+            }
+        } finally {
+            for (Worker wk : workers.values()) {
+                wk.close();
+            }
+        }
     }
 
     private static String labels(List<Variant> vs) {

@@ -72,9 +72,7 @@ public final class CompareWorker {
                 setup(a[1]);
                 return "ok";
             case "warmup":
-                run(0, Long.parseLong(a[1]));
-                awaitQuietJit();
-                return "ok";
+                return warmup(Long.parseLong(a[1]), Long.parseLong(a[2]), Long.parseLong(a[3]));
             case "run": {
                 WorkloadRunner.RunResult r = run(Long.parseLong(a[1]), Long.parseLong(a[2]));
                 Histogram h = new Histogram(1, IoJob.MAX_LATENCY_NS, 3);
@@ -138,6 +136,32 @@ public final class CompareWorker {
             jobs.add(new IoJob(s, queues.get(j), j));
         }
         return WorkloadRunner.run(jobs, rampNs, ns, WorkloadRunner.DEFAULT_SAMPLE_NS);
+    }
+
+    /**
+     * Warms up with runs of exactly the measured shape (ramp, then the counted window) until at
+     * least {@code minNs} have passed and one whole run compiled nothing, at most 10 runs past that.
+     * A shorter or differently shaped warmup left branches the runs take (the ramp ending, the
+     * latency sample) unprofiled: C2 then deoptimised during the measured runs and they ran in C1
+     * code, where the checked handle is not scalar-replaced (measured: 4-20 M IOPS and 8-16 B/IO
+     * at irqmode=0 where a settled JIT gives 20 M and 0 B).
+     */
+    private String warmup(long minNs, long rampNs, long runNs) throws InterruptedException {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long start = System.nanoTime();
+        int runs = 0;
+        int extra = 0;
+        while (true) {
+            long before = timed ? jit.getTotalCompilationTime() : 0;
+            run(rampNs, Math.max(runNs, 1_000_000L));
+            runs++;
+            awaitQuietJit();
+            boolean quiet = !timed || jit.getTotalCompilationTime() == before;
+            if (System.nanoTime() - start >= minNs && (quiet || ++extra > 10)) {
+                return "ok runs=" + runs + " quiet=" + quiet;
+            }
+        }
     }
 
     /**

@@ -105,6 +105,30 @@ class BioValidationTest {
     }
 
     @Test
+    void aReusedBioReportsTheOutcomeOfItsLastIoOnly() throws Exception {
+        // Bio.complete writes only changed fields: a refusal's status, zero bytes and detail must
+        // not survive into the next, successful I/O of the same bio, nor the reverse.
+        Done refused = new Done();
+        Bio b = read(CAP, 4096, refused);
+        q.submitBio(b);
+        assertEquals(BlkStatus.IOERR, refused.await().status);
+        assertEquals(0, refused.bytesDone);
+        assertNotNull(refused.detail);
+        Done ok = new Done();
+        q.submitBio(b.sector(8).endIo(ok));
+        assertEquals(BlkStatus.OK, ok.await().status);
+        assertEquals(4096, ok.bytesDone);
+        assertNull(ok.detail, "the refusal's detail must not survive into a successful I/O");
+        Done smaller = new Done();
+        q.submitBio(b.size(512).endIo(smaller));
+        assertEquals(512, smaller.await().bytesDone);
+        Done again = new Done();
+        q.submitBio(b.sector(CAP).endIo(again));
+        assertEquals(BlkStatus.IOERR, again.await().status);
+        assertEquals(0, again.bytesDone);
+    }
+
+    @Test
     void hugeSectorDoesNotOverflowTheCapacityCheck() throws Exception {
         // sector + nr_sectors overflows a long: the kernel's bio_check_eod is written to avoid that
         expectStatus(disk, q, read(Long.MAX_VALUE - 3, 4096, null), BlkStatus.IOERR, "sector");
