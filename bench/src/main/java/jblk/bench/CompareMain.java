@@ -131,9 +131,10 @@ public final class CompareMain implements Callable<Integer> {
         long runNs = Math.round(runtime * 1e9);
         long rampNs = Math.round(ramp * 1e9);
         long warmNs = Math.round(warmup * 1e9);
-        // per worker: JVM start, warmup (at least two runs of the measured shape), the runs
-        double estimate = wls.size() * vs.size()
-                * (0.5 + Math.max(warmup, 2 * (runtime + ramp + 0.05)) + repetitions * (runtime + ramp + 0.02)) + 2;
+        // per workload: four JVMs start and warm up together (at least two runs of the measured
+        // shape each, on two cores), then the runs one at a time
+        double estimate = wls.size() * (vs.size() / 2.0 * (0.5 + Math.max(warmup, 2 * (runtime + ramp + 0.1)))
+                + vs.size() * repetitions * (runtime + ramp + 0.02)) + 2;
         if (tty) {
             out.printf(Locale.ROOT, "jblk compare: %d workloads x %d variants x %d runs of %.2f s, about %.0f s%n",
                     wls.size(), vs.size(), repetitions, runtime, estimate);
@@ -216,14 +217,19 @@ public final class CompareMain implements Callable<Integer> {
             for (Variant v : vs) {
                 workers.put(v, new Worker(v, workerArgs, mbSizeMiB));
             }
+            // Set-up and warm-up of the four workers overlap (nothing is measured yet, and each
+            // JVM's profile is its own); only the measured runs go one at a time.
+            progress.show(w.name() + " setup+warmup");
             for (Variant v : vs) {
-                progress.show(w.name() + " setup+warmup " + v.label());
-                Worker wk = workers.get(v);
-                wk.awaitReady();
-                wk.call("setup " + w.name());
-                if (warmNs > 0) {
-                    wk.call("warmup " + warmNs + " " + rampNs + " " + runNs);
-                }
+                workers.get(v).awaitReady();
+                workers.get(v).send("setup " + w.name());
+            }
+            for (Variant v : vs) {
+                workers.get(v).receive("setup " + w.name());
+                workers.get(v).send("warmup " + warmNs + " " + rampNs + " " + runNs);
+            }
+            for (Variant v : vs) {
+                workers.get(v).receive("warmup");
             }
             for (int rep = 0; rep < repetitions; rep++) {
                 for (Variant v : vs) {
@@ -320,7 +326,15 @@ public final class CompareMain implements Callable<Integer> {
         }
 
         String call(String command) throws IOException {
+            send(command);
+            return receive(command);
+        }
+
+        void send(String command) {
             cmd.println(command);
+        }
+
+        String receive(String command) throws IOException {
             String l = in.readLine();
             if (l == null) {
                 throw new IllegalStateException("the " + variant.label() + " worker JVM died during '" + command + "'");
