@@ -81,6 +81,32 @@ public final class SafeRig {
         return p;
     }
 
+    /** A request ended through {@code old}, and the next one issued on the same tag, {@code next}. */
+    record TagReuse(Probe old, Probe next) {
+    }
+
+    /**
+     * Ends one request and issues the next on the same tag, so {@code old} is a stale handle of
+     * the tag's new request. This thread's allocation hint points at the tag it just freed, so a
+     * retry is needed only when another thread took it.
+     */
+    TagReuse reuseTag() {
+        for (int attempt = 0; ; attempt++) {
+            Probe a = issue();
+            Lane lane = a.lane;
+            int tag = a.ref.tag();
+            a.ref.endOrThrow(BlkStatus.OK);
+            Probe b = issue();
+            if (b.lane == lane && b.ref.tag() == tag) {
+                return new TagReuse(a, b);
+            }
+            b.ref.endOrThrow(BlkStatus.OK);
+            if (attempt == 1000) {
+                throw new IllegalStateException("could not get the same tag back in 1000 attempts");
+            }
+        }
+    }
+
     /**
      * Submits {@code p}'s bio without waiting for a tag; the capture driver runs on this thread and
      * stores the handle. A full lane completes the bio with AGAIN: that outcome is wiped and the

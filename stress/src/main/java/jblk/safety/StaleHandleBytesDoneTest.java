@@ -32,22 +32,9 @@ public class StaleHandleBytesDoneTest {
     private final Probe next;
 
     public StaleHandleBytesDoneTest() {
-        for (int attempt = 0; ; attempt++) {
-            Probe a = RIG.issue();
-            SafeRig.Lane lane = a.lane;
-            int tag = a.ref.tag();
-            a.ref.endOrThrow(BlkStatus.OK);
-            Probe b = RIG.issue();
-            if (b.lane == lane && b.ref.tag() == tag) {
-                old = a;
-                next = b;
-                return;
-            }
-            b.ref.endOrThrow(BlkStatus.OK);
-            if (attempt == 1000) {
-                throw new IllegalStateException("could not get the same tag back in 1000 attempts");
-            }
-        }
+        SafeRig.TagReuse t = RIG.reuseTag();
+        old = t.old();
+        next = t.next();
     }
 
     @Actor

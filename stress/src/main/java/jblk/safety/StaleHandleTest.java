@@ -31,24 +31,9 @@ public class StaleHandleTest {
     private final Probe next;
 
     public StaleHandleTest() {
-        // End one request and issue the next on the same tag: this thread's allocation hint
-        // points at the tag it just freed, so a retry is needed only when another thread took it.
-        for (int attempt = 0; ; attempt++) {
-            Probe a = RIG.issue();
-            SafeRig.Lane lane = a.lane;
-            int tag = a.ref.tag();
-            a.ref.endOrThrow(BlkStatus.OK);
-            Probe b = RIG.issue();
-            if (b.lane == lane && b.ref.tag() == tag) {
-                old = a;
-                next = b;
-                return;
-            }
-            b.ref.endOrThrow(BlkStatus.OK);
-            if (attempt == 1000) {
-                throw new IllegalStateException("could not get the same tag back in 1000 attempts");
-            }
-        }
+        SafeRig.TagReuse t = RIG.reuseTag();
+        old = t.old();
+        next = t.next();
     }
 
     @Actor
