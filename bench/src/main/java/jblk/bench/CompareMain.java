@@ -64,8 +64,8 @@ public final class CompareMain implements Callable<Integer> {
     @Option(names = "--output", description = "write the report to this file instead of stdout")
     Path output;
 
-    @Option(names = "--jvm-args", description = "extra JVM options for the worker JVMs; {variant} is replaced by the"
-            + " worker's variant (e.g. -XX:StartFlightRecording=filename=w-{variant}.jfr)")
+    @Option(names = "--jvm-args", description = "extra JVM options for the worker JVMs; {variant} and {workload} are"
+            + " replaced by the worker's (e.g. -XX:StartFlightRecording=filename=w-{workload}-{variant}.jfr)")
     String jvmArgs = "";
 
     private PrintStream out = System.out;
@@ -215,7 +215,7 @@ public final class CompareMain implements Callable<Integer> {
         Map<Variant, Worker> workers = new HashMap<>();
         try {
             for (Variant v : vs) {
-                workers.put(v, new Worker(v, workerArgs, mbSizeMiB));
+                workers.put(v, new Worker(v, w.name(), workerArgs, mbSizeMiB));
             }
             // Set-up and warm-up of the four workers overlap (nothing is measured yet, and each
             // JVM's profile is its own); only the measured runs go one at a time.
@@ -226,10 +226,14 @@ public final class CompareMain implements Callable<Integer> {
             }
             for (Variant v : vs) {
                 workers.get(v).receive("setup " + w.name());
-                workers.get(v).send("warmup " + warmNs + " " + rampNs + " " + runNs);
+                if (warmNs > 0) {   // --warmup 0: no warmup at all, as asked
+                    workers.get(v).send("warmup " + warmNs + " " + rampNs + " " + runNs);
+                }
             }
             for (Variant v : vs) {
-                workers.get(v).receive("warmup");
+                if (warmNs > 0) {
+                    workers.get(v).receive("warmup");
+                }
             }
             for (int rep = 0; rep < repetitions; rep++) {
                 for (Variant v : vs) {
@@ -299,12 +303,13 @@ public final class CompareMain implements Callable<Integer> {
         private final BufferedReader in;
         private final PrintWriter cmd;
 
-        Worker(Variant v, List<String> jvmArgs, int mbSizeMiB) throws IOException {
+        Worker(Variant v, String workload, List<String> jvmArgs, int mbSizeMiB) throws IOException {
             this.variant = v;
             List<String> c = new ArrayList<>();
             c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             for (String a : jvmArgs) {
-                c.add(a.replace("{variant}", v.label())); // e.g. one JFR file per worker
+                // e.g. one JFR file per worker
+                c.add(a.replace("{variant}", v.label()).replace("{workload}", workload));
             }
             c.add("-cp");
             c.add(System.getProperty("jblk.worker.classpath", System.getProperty("java.class.path")));

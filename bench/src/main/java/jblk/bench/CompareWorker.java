@@ -158,7 +158,7 @@ public final class CompareWorker {
             runs++;
             awaitQuietJit();
             boolean quiet = !timed || jit.getTotalCompilationTime() == before;
-            if (System.nanoTime() - start >= minNs && (quiet || ++extra > 10)) {
+            if (System.nanoTime() - start >= minNs && (quiet || ++extra >= 10)) {
                 return "ok runs=" + runs + " quiet=" + quiet;
             }
         }
