@@ -4,6 +4,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import java.nio.ByteBuffer;
+import jblk.stress.Await;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -47,7 +48,7 @@ public class QuiesceVsDispatchTest {
 
     @Arbiter
     public void check(LLL_Result r) {
-        RawRig.await(() -> s.completions.get() > 0);
+        Await.until(() -> s.completions.get() > 0);
         r.r3 = s.completions.get();
     }
 }

@@ -21,16 +21,4 @@ final class RawRig {
     SwQueue ctx() {
         return ctx.get();
     }
-
-    /** Waits (yielding, at most 10 s) until {@code done} says so; false on timeout. */
-    static boolean await(java.util.function.BooleanSupplier done) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.yield();
-        }
-        return true;
-    }
 }

@@ -27,14 +27,4 @@ public final class StressAccess {
     public static int requestsAllocated(GenDisk disk) {
         return disk.queue.allocatedRequests().size();
     }
-
-    /** {@code rq}'s bytes-done field (-1 unless a driver set a partial transfer). */
-    public static int bytesDone(Request rq) {
-        return rq.bytesDone;
-    }
-
-    /** The software queue that allocated {@code rq}. */
-    public static SwQueue ctx(Request rq) {
-        return rq.ctx;
-    }
 }

@@ -4,6 +4,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import java.nio.ByteBuffer;
+import jblk.stress.Await;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -90,7 +91,7 @@ public class TagReusePublicationTest {
         String run() {
             ctx = RIG.ctx();
             ctx.submitBio(bio);
-            if (!RawRig.await(() -> done)) {
+            if (!Await.until(() -> done)) {
                 return "NOT_COMPLETED";
             }
             return verdict == null ? "OK" : verdict;

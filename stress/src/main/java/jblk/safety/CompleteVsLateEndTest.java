@@ -4,6 +4,7 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import jblk.blockcore.BlkStatus;
+import jblk.stress.Await;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -52,10 +53,7 @@ public class CompleteVsLateEndTest {
     @Arbiter
     public void check(LLLL_Result r) {
         if (r.r1 == EndOutcome.ENDED) {
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (p.completeEnd == null && System.nanoTime() - deadline < 0) {
-                Thread.yield();
-            }
+            Await.until(() -> p.completeEnd != null);
         }
         EndOutcome c = p.completeEnd;
         r.r4 = c == null ? "-" : c.name();

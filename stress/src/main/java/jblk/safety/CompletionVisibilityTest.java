@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import jblk.blockcore.Bio;
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.ReqOp;
+import jblk.stress.Await;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -65,14 +66,10 @@ public class CompletionVisibilityTest {
 
     @Actor
     public void submitter(LL_Result r) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!done) {
-            if (System.nanoTime() - deadline > 0) {
-                r.r1 = "TIMED_OUT";
-                r.r2 = "TIMED_OUT";
-                return;
-            }
-            Thread.yield();
+        if (!Await.until(() -> done)) {
+            r.r1 = "TIMED_OUT";
+            r.r2 = "TIMED_OUT";
+            return;
         }
         r.r1 = seenByCallback;
         r.r2 = view(p.bio);

@@ -5,6 +5,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.StressAccess;
+import jblk.stress.Await;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -49,13 +50,11 @@ public class EndVsRequeueTest {
     @Arbiter
     public void check(LLLL_Result r) {
         if (r.r2 == EndOutcome.ENDED) {
-            StressAccess.requeueWork(p.lane.disk);
-            // Another thread's requeue work may have taken ours: wait for the second issue.
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (p.issues.get() < 2 && System.nanoTime() - deadline < 0) {
-                Thread.yield();
+            // Another thread's requeue work may have taken ours: run it until the second issue.
+            Await.until(() -> {
                 StressAccess.requeueWork(p.lane.disk);
-            }
+                return p.issues.get() >= 2;
+            });
             if (p.issues.get() < 2) {
                 r.r3 = "-";
                 r.r4 = "LOST";

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
  * intervals until the deadline.
  */
 final class Chaos implements Runnable {
-    private final DeviceRun run;
+    final DeviceRun run;
     private final SplittableRandom rng;
     private final long deadlineNs;
     final Thread thread;

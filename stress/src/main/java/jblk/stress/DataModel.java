@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * before the next I/O on the range.
  */
 final class DataModel {
-    final int device;
     final int sectors;
     private final BitSet busy = new BitSet();
     private final long[] seq;
@@ -24,8 +23,7 @@ final class DataModel {
     /** Bad ranges, inclusive [start, end] pairs; fixed for the run. */
     private final List<long[]> bad;
 
-    DataModel(int device, int sectors, List<long[]> bad) {
-        this.device = device;
+    DataModel(int sectors, List<long[]> bad) {
         this.sectors = sectors;
         this.seq = new long[sectors];
         this.unknown = new boolean[sectors];

@@ -48,12 +48,17 @@ final class DeviceRun {
             tally.unexpectedErrors.increment();
             tally.problem(label + ": checking " + io + " failed: " + e);
         } finally {
-            if (io.hasRange()) {
-                model.unlock(io.sector, io.sectors);
-            }
-            outstanding.remove(io);
-            io.owner.done(io);
+            release(io);
         }
+    }
+
+    /** {@code io} is over (completed, or its submission threw): its range, its slot, its submitter. */
+    void release(Io io) {
+        if (io.hasRange()) {
+            model.unlock(io.sector, io.sectors);
+        }
+        outstanding.remove(io);
+        io.owner.done(io);
     }
 
     private void settle(Io io) {

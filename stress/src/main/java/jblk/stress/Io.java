@@ -11,7 +11,6 @@ final class Io {
     final ReqOp op;
     final int sector;
     final int sectors;
-    final int flags;
     final ByteBuffer buf;
     final long seq;
     final Bio bio;
@@ -22,7 +21,6 @@ final class Io {
         this.op = op;
         this.sector = sector;
         this.sectors = sectors;
-        this.flags = flags;
         this.buf = buf;
         this.seq = seq;
         int bytes = op == ReqOp.FLUSH ? 0 : sectors * Stamp.SECTOR;

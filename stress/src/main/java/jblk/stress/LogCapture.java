@@ -20,7 +20,6 @@ final class LogCapture extends Handler {
     private final List<Logger> loggers = new ArrayList<>();
     private final ConcurrentHashMap<String, LongAdder> refusalReports = new ConcurrentHashMap<>();
     final LongAdder errors = new LongAdder();
-    final LongAdder warnings = new LongAdder();
     private final List<String> samples = new ArrayList<>();
 
     static LogCapture install() {
@@ -50,8 +49,6 @@ final class LogCapture extends Handler {
             refusalReports.computeIfAbsent(disk, k -> new LongAdder()).increment();
         } else if (r.getLevel().intValue() >= Level.SEVERE.intValue()) {
             errors.increment();
-        } else if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-            warnings.increment();
         }
         synchronized (samples) {
             if (samples.size() < SAMPLES) {

@@ -56,11 +56,7 @@ final class Submitter implements Runnable {
                 } catch (RuntimeException e) {
                     run.tally.submitExceptions.increment();
                     run.tally.problem(run.label + ": submitting " + io + " threw " + e);
-                    run.outstanding.remove(io);
-                    if (io.hasRange()) {
-                        run.model.unlock(io.sector, io.sectors);
-                    }
-                    done(io);
+                    run.release(io);
                 }
             }
             // Wait for every I/O of ours (timeouts and leaks take a device timeout or so).
@@ -90,7 +86,6 @@ final class Submitter implements Runnable {
         n = Math.min(n, run.model.sectors);
         int sector = rng.nextInt(run.model.sectors - n + 1);
         if (!run.model.tryLock(sector, n)) {
-            run.tally.lockConflicts.increment();
             putBuffer(buf);
             return null;
         }

@@ -24,7 +24,6 @@ final class Tally {
     final LongAdder unexpectedErrors = new LongAdder();
     final LongAdder doubleCompletions = new LongAdder();
     final LongAdder submitExceptions = new LongAdder();
-    final LongAdder lockConflicts = new LongAdder();
     final LongAdder submitQueueChanges = new LongAdder();
     final LongAdder freezes = new LongAdder();
     final LongAdder quiesces = new LongAdder();

@@ -191,7 +191,7 @@ public final class TortureMain implements Callable<Integer> {
             dev.power(true);
             out.printf("  device %s: %s driver%s, %s%n", label, kind,
                     kind == DriverKind.SAFE ? " (wrapped in a buggy driver), ownership " + mode : "", params);
-            return new DeviceRun(id, label, dev, new DataModel(id, SECTORS, bad), wrapper[0], irqmode);
+            return new DeviceRun(id, label, dev, new DataModel(SECTORS, bad), wrapper[0], irqmode);
         }
 
         /** Waits for leaked requests and stragglers, then closes the device. */
@@ -280,7 +280,7 @@ public final class TortureMain implements Callable<Integer> {
                     + t.unexpectedErrors.sum() + " unexplained)");
             checks.check(close.leaked().isEmpty(), p + "no tag held at close (" + close.leaked().size() + " held)");
             for (Chaos c : chaos) {
-                if (c.thread.getName().contains("-" + d.label + "-")) {
+                if (c.run == d) {
                     checks.check(c.failure == null, p + "reconfiguration under I/O succeeded"
                             + (c.failure != null ? " (" + c.failure + ")" : ""));
                 }

@@ -29,7 +29,7 @@ class StampTest {
 
     @Test
     void rangeLocksExcludeOverlapsOnly() {
-        DataModel m = new DataModel(1, 100, List.of(new long[] {10, 12}));
+        DataModel m = new DataModel(100, List.of(new long[] {10, 12}));
         assertTrue(m.tryLock(20, 10));
         assertFalse(m.tryLock(29, 5));
         assertFalse(m.tryLock(15, 6));

@@ -58,7 +58,7 @@ class TortureTest {
                 DriverKind.SAFE, Ownership.CHECKED);
         dev.power(true);
         try {
-            DeviceRun run = new DeviceRun(5, "verify", dev, new DataModel(5, 2048, List.of()), null, 0);
+            DeviceRun run = new DeviceRun(5, "verify", dev, new DataModel(2048, List.of()), null, 0);
             Submitter sub = new Submitter(run, 0, 1, System.nanoTime());
             ByteBuffer buf = ByteBuffer.allocate(8 * 512);
             for (int i = 0; i < 8; i++) {
