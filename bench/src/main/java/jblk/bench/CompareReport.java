@@ -60,10 +60,6 @@ final class CompareReport {
         runs.get(w.name()).get(v).add(r);
     }
 
-    List<Run> runs(CompareWorkload w, Variant v) {
-        return runs.get(w.name()).get(v);
-    }
-
     /** The aggregate, or null when the variant was not run. */
     Cell cell(CompareWorkload w, Variant v) {
         Map<Variant, List<Run>> m = runs.get(w.name());

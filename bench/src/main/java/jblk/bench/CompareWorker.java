@@ -75,7 +75,7 @@ public final class CompareWorker {
                 return warmup(Long.parseLong(a[1]), Long.parseLong(a[2]), Long.parseLong(a[3]));
             case "run": {
                 WorkloadRunner.RunResult r = run(Long.parseLong(a[1]), Long.parseLong(a[2]));
-                Histogram h = new Histogram(1, IoJob.MAX_LATENCY_NS, 3);
+                Histogram h = IoJob.newHistogram();
                 StringBuilder hctx = new StringBuilder();
                 for (WorkloadRunner.JobResult jr : r.jobs) {
                     h.add(jr.job.latency[0]);

@@ -154,7 +154,7 @@ final class FioJson {
 
     /** fio's latency_ns/us/ms: the percentage of I/Os whose latency falls in each bin (both directions). */
     private static void latencyBins(JsonWriter w, FioReport.Unit u) {
-        Histogram all = new Histogram(1, IoJob.MAX_LATENCY_NS, 3);
+        Histogram all = IoJob.newHistogram();
         all.add(u.lat[0]);
         all.add(u.lat[1]);
         long n = all.getTotalCount();

@@ -30,7 +30,7 @@ final class FioReport {
         long verified;
         final long[] ios = new long[2];
         final long[] bytes = new long[2];
-        final Histogram[] lat = {new Histogram(1, IoJob.MAX_LATENCY_NS, 3), new Histogram(1, IoJob.MAX_LATENCY_NS, 3)};
+        final Histogram[] lat = {IoJob.newHistogram(), IoJob.newHistogram()};
         final List<List<Double>> iopsSamples = List.of(new ArrayList<>(), new ArrayList<>());
         final List<List<Double>> bwSamples = List.of(new ArrayList<>(), new ArrayList<>());
         final List<Integer> hctxs = new ArrayList<>();

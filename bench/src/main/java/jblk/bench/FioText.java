@@ -91,7 +91,7 @@ final class FioText {
             sb.append(String.format(Locale.ROOT, "    clat percentiles (%s):%n", unit));
             for (int i = 0; i < FioReport.PERCENTILES.length; i++) {
                 if (i % 4 == 0) {
-                    sb.append(i == 0 ? "     |" : "     |");
+                    sb.append("     |");
                 }
                 sb.append(String.format(Locale.ROOT, "%6.2fth=[%5d]", FioReport.PERCENTILES[i],
                         h.getValueAtPercentile(FioReport.PERCENTILES[i]) / div));

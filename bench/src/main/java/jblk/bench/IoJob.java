@@ -103,7 +103,6 @@ final class IoJob implements Runnable {
     private final long[] slotOffset;
     /** Whether the slot's current I/O was submitted in the measured window (only those count). */
     private final boolean[] slotMeasured;
-    private long finishNs;
     /** This thread's CPU time (total, user) from entering the measured window to the end of the main phase. */
     private long cpuStartNs = -1;
     private long userStartNs = -1;
@@ -151,7 +150,8 @@ final class IoJob implements Runnable {
         this.checkReads = spec.verifying() && !spec.rw().writes;
     }
 
-    private static Histogram newHistogram() {
+    /** The latency histogram every report merges into: one range and precision for all. */
+    static Histogram newHistogram() {
         return new Histogram(1, MAX_LATENCY_NS, 3);
     }
 
@@ -233,13 +233,13 @@ final class IoJob implements Runnable {
     public void run() {
         try {
             pump();
-            finishNs = System.nanoTime();
+            long end = System.nanoTime();
             if (cpuStartNs >= 0) {
                 cpuNs = CPU.getCurrentThreadCpuTime() - cpuStartNs;
                 userNs = CPU.getCurrentThreadUserTime() - userStartNs;
             }
             if (stopSelf) {
-                selfStopNs = finishNs;
+                selfStopNs = end;
             }
             if (written != null && spec.doVerify() && error == 0) {
                 verifying = true;
@@ -249,9 +249,6 @@ final class IoJob implements Runnable {
         } catch (Throwable t) {
             failure = t;
         } finally {
-            if (finishNs == 0) {
-                finishNs = System.nanoTime();
-            }
             finished = true;
         }
     }

@@ -63,12 +63,6 @@ final class JsonWriter {
         return field(name, value.doubleValue());
     }
 
-    JsonWriter field(String name, boolean value) {
-        name(name);
-        sb.append(value);
-        return this;
-    }
-
     private JsonWriter open(char c) {
         separator();
         sb.append(c);

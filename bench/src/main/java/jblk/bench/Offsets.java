@@ -62,8 +62,4 @@ final class Offsets {
     long offsetOf(long block) {
         return start + block * bs;
     }
-
-    long blocks() {
-        return blocks;
-    }
 }

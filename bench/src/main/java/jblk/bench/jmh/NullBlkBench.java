@@ -7,7 +7,6 @@ import jblk.blockcore.Bio;
 import jblk.blockcore.BioEndIo;
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.GenDisk;
-import jblk.blockcore.HctxType;
 import jblk.blockcore.ReqOp;
 import jblk.blockcore.SwQueue;
 import jblk.nullblk.DriverKind;
@@ -172,11 +171,6 @@ public class NullBlkBench {
             }
         }
 
-        /** The hardware queue this thread submits to (for checks: 2 threads use 2 queues). */
-        int hctx() {
-            return queue.hctx(HctxType.DEFAULT).queueNum();
-        }
-
         void push(int slot) {
             int h;
             do {
@@ -192,14 +186,8 @@ public class NullBlkBench {
         }
 
         void submit(int i) {
-            long x = rnd;
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            rnd = x;
-            long blk = Math.multiplyHigh(x, blocks) + ((x >> 63) & blocks);
             inflight++;
-            queue.submitBio(bios[i].sector(blk << 3));
+            queue.submitBio(bios[i].sector(nextBlock() << 3));
         }
 
         /** One I/O: inline, submit and it is done; otherwise reap one completion and resubmit its slot. */
