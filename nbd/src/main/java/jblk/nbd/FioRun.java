@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FioRun {
     /** IOPS, completion latency, I/Os done, and fio's own CPU use (usr + sys, percent of one CPU). */
-    record Result(double iops, double p99Ns, double meanNs, double ios, double fioCpuPct) {
+    record Result(double iops, double p99Ns, double ios, double fioCpuPct) {
     }
 
     private FioRun() {
@@ -56,9 +56,8 @@ final class FioRun {
         }
         double iops = Json.number(json, "jobs", 0, dir, "iops");
         double p99 = Json.number(json, "jobs", 0, dir, "clat_ns", "percentile", "99.000000");
-        double mean = Json.number(json, "jobs", 0, dir, "clat_ns", "mean");
         double ios = Json.number(json, "jobs", 0, dir, "total_ios");
         double cpu = Json.number(json, "jobs", 0, "usr_cpu") + Json.number(json, "jobs", 0, "sys_cpu");
-        return new Result(iops, p99, mean, ios, cpu);
+        return new Result(iops, p99, ios, cpu);
     }
 }

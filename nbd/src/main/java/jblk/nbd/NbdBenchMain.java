@@ -14,7 +14,6 @@ import jblk.blockcore.GenDisk;
 import jblk.nullblk.DriverKind;
 import jblk.nullblk.NullBlkModule;
 import jblk.safety.Ownership;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -331,11 +330,6 @@ public final class NbdBenchMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new NbdBenchMain());
-        cl.setExecutionExceptionHandler((e, cmd, parse) -> {
-            cmd.getErr().println("jblk nbd-bench: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-            return 2;
-        });
-        System.exit(cl.execute(args));
+        System.exit(NbdMain.commandLine(new NbdBenchMain(), "jblk nbd-bench").execute(args));
     }
 }

@@ -496,9 +496,4 @@ final class NbdConnection implements Runnable {
     boolean inTransmission() {
         return inTransmission;
     }
-
-    /** Slots out of the pool: 0 once every reply was sent or dropped. */
-    int slotsTaken() {
-        return pool.taken();
-    }
 }

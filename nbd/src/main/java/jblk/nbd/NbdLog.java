@@ -27,14 +27,6 @@ public final class NbdLog {
         level = l;
     }
 
-    public static Level level() {
-        return level;
-    }
-
-    public static boolean debugEnabled() {
-        return level == Level.DEBUG;
-    }
-
     static void debug(String msg) {
         log(Level.DEBUG, msg);
     }

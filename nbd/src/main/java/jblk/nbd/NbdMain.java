@@ -125,9 +125,14 @@ public final class NbdMain implements Callable<Integer> {
 
     /** The command line: a bad value is one line on stderr and exit status 2, no stack trace. */
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new NbdMain());
+        return commandLine(new NbdMain(), "jblk nbd");
+    }
+
+    /** {@code command}'s command line, errors reported as one line prefixed with {@code name}. */
+    static CommandLine commandLine(Object command, String name) {
+        CommandLine cl = new CommandLine(command);
         cl.setExecutionExceptionHandler((e, cmd, parse) -> {
-            cmd.getErr().println("jblk nbd: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            cmd.getErr().println(name + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 2;
         });
         return cl;

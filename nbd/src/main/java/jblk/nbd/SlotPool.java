@@ -1,6 +1,5 @@
 package jblk.nbd;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,7 +19,6 @@ final class SlotPool {
     /** The reader's private free list (refilled from {@link #returned}). */
     private RequestSlot free;
     private int created;
-    private final AtomicInteger taken = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
     private volatile Thread waiter;
 
@@ -67,7 +65,6 @@ final class SlotPool {
         if (dataBytes != 0) {
             bytes.addAndGet(dataBytes);
         }
-        taken.incrementAndGet();
         return s;
     }
 
@@ -78,16 +75,10 @@ final class SlotPool {
             s.budgetBytes = 0;
         }
         s.release();
-        taken.decrementAndGet();
         returned.push(s);
         Thread w = waiter;
         if (w != null) {
             LockSupport.unpark(w);
         }
-    }
-
-    /** Slots out of the pool: 0 once every reply was sent or dropped. */
-    int taken() {
-        return taken.get();
     }
 }

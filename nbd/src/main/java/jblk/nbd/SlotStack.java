@@ -10,14 +10,13 @@ import java.util.concurrent.atomic.AtomicReference;
 final class SlotStack {
     private final AtomicReference<RequestSlot> head = new AtomicReference<>();
 
-    /** Pushes {@code s}; true when the stack was empty before. */
-    boolean push(RequestSlot s) {
+    /** Pushes {@code s}. */
+    void push(RequestSlot s) {
         RequestSlot h;
         do {
             h = head.get();
             s.next = h;
         } while (!head.compareAndSet(h, s));
-        return h == null;
     }
 
     /** Takes every slot pushed so far, newest first (null when empty). */

@@ -160,10 +160,6 @@ final class WireInput {
         return buf.getInt();
     }
 
-    int getShort() {
-        return buf.getShort() & 0xffff;
-    }
-
     /** Reads {@code len} bytes into {@code dst[off, off + len)} (absolute; dst's position/limit are used and left undefined). */
     void readInto(ByteBuffer dst, int off, int len, String what) throws IOException {
         int fromBuf = Math.min(len, buf.remaining());
