@@ -156,25 +156,19 @@ final class SBitmapQueue {
     }
 
     boolean isSet(int nr) {
-        int slot = (nr >>> shift) * STRIDE;
-        long bit = 1L << (nr & (bitsPerWord - 1));
-        long w = (long) WORDS.getVolatile(words, slot);
-        long c = (long) WORDS.getVolatile(words, slot + CLEARED);
-        return (w & bit) != 0 && (c & bit) == 0;
+        return (word(nr >>> shift) & (1L << (nr & (bitsPerWord - 1)))) != 0;
     }
 
     /** Number of allocated bits (debugfs "busy"; the freeze wait). Volatile reads. */
     int weight() {
         int n = 0;
         for (int i = 0; i < mapNr; i++) {
-            long w = (long) WORDS.getVolatile(words, i * STRIDE);
-            long c = (long) WORDS.getVolatile(words, i * STRIDE + CLEARED);
-            n += Long.bitCount(w & ~c & validMask(i));
+            n += Long.bitCount(word(i) & validMask(i));
         }
         return n;
     }
 
-    /** A word with its deferred frees applied, for debugfs' tags_bitmap. */
+    /** A word with its deferred frees applied (debugfs' tags_bitmap, isSet, weight). Volatile reads. */
     long word(int index) {
         return (long) WORDS.getVolatile(words, index * STRIDE)
                 & ~(long) WORDS.getVolatile(words, index * STRIDE + CLEARED);

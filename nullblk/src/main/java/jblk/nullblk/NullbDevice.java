@@ -322,8 +322,6 @@ public final class NullbDevice implements AutoCloseable {
             memory.flush(); // the cache goes with the power; its data is written back first
         }
         disk = null;
-        rawSet = null;
-        safeSet = null;
     }
 
     /** Bytes of memory the device's pages use (memory_backed). */

@@ -126,30 +126,6 @@ final class PageStore {
         return nrPages;
     }
 
-    /** Calls {@code visit} for every present page index in {@code [from, to)}; returns how many. */
-    long forEachPresent(long from, long to, java.util.function.LongConsumer visit) {
-        long n = 0;
-        long idx = from;
-        while (idx < to) {
-            long li = idx >>> LEAF_SHIFT;
-            int[] leaf = leaf(li, false);
-            long leafEnd = Math.min(to, (li + 1) << LEAF_SHIFT);
-            if (leaf == null) {
-                idx = leafEnd;
-                continue;
-            }
-            for (; idx < leafEnd; idx++) {
-                if ((int) SLOT.getAcquire(leaf, (int) (idx & (LEAF_SIZE - 1))) != 0) {
-                    if (visit != null) {
-                        visit.accept(idx);
-                    }
-                    n++;
-                }
-            }
-        }
-        return n;
-    }
-
     // ---- copying ---------------------------------------------------------------------------------
 
     /** Copies {@code len} bytes of disk page {@code h} at {@code off} into {@code dst} at {@code dstOff}. */

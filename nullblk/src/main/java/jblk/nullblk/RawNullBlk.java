@@ -16,7 +16,6 @@ import jblk.blockcore.TagSet;
  * does: nothing checks that a request is ended once.
  */
 public final class RawNullBlk implements BlkMqOps {
-    /** Devices on this tag set by disk name (several with shared_tags): the queuedata lookup. */
     /** The devices this driver serves (several with shared_tags): the queuedata lookup. */
     final NullbDevices devices = new NullbDevices();
 
