@@ -78,7 +78,23 @@ public final class GenDisk implements AutoCloseable {
         if (sectors < 0) {
             throw new IllegalArgumentException("capacity " + sectors + " is out of range: allowed 0 or more sectors");
         }
+        checkCapacityAligned(sectors, limits.logicalBlockSize());
         this.capacity = sectors;
+    }
+
+    /**
+     * The capacity must be whole logical blocks, as the kernel's {@code set_capacity} callers
+     * ensure: otherwise the last partial block could be neither read nor written, and range errors
+     * near the end would name a range that is wrong for the disk.
+     */
+    static void checkCapacityAligned(long sectors, int logicalBlockSize) {
+        long perBlock = logicalBlockSize >>> Bio.SECTOR_SHIFT;
+        if (sectors % perBlock != 0) {
+            long down = sectors - sectors % perBlock;
+            throw new IllegalArgumentException("capacity " + sectors + " sectors is not a multiple of the logical block size "
+                    + logicalBlockSize + " (" + perBlock + " sectors): allowed a multiple of " + perBlock
+                    + " sectors, e.g. " + down + " or " + (down + perBlock));
+        }
     }
 
     public QueueLimits limits() {
@@ -401,6 +417,7 @@ public final class GenDisk implements AutoCloseable {
                         + " is below the logical block size " + logicalBlockSize + ": allowed "
                         + logicalBlockSize + ".." + QueueLimits.MAX_BLOCK_SIZE);
             }
+            checkCapacityAligned(capacitySectors, logicalBlockSize);
             if (set.isClosed()) {
                 throw new IllegalStateException("tag set is closed");
             }

@@ -63,9 +63,12 @@ public final class RequestState {
         return (word & TIMED_OUT) != 0;
     }
 
-    /** The word with the same generation, still allocated, with the given state and refs (TIMED_OUT cleared). */
-    public static long with(long word, int state, int refs) {
-        return (word & GEN_MASK) | ALLOCATED | ((long) refs << REFS_SHIFT) | state;
+    /**
+     * The word of the tag's next use after {@code word}: the generation bumped, allocated, IDLE, no
+     * refs ({@code blk_mq_rq_ctx_init}; the binding's requeue uses it to make every handle stale).
+     */
+    public static long nextGeneration(long word) {
+        return ((word & GEN_MASK) + GEN_ONE) | ALLOCATED;
     }
 
     public static String stateName(int state) {

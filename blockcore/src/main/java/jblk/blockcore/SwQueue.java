@@ -236,7 +236,7 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
             q.stats.accountStart(rq);
         }
         long w = (long) Request.WORD.getOpaque(rq);
-        rq.setWordPlain(((w & RequestState.GEN_MASK) + RequestState.GEN_ONE) | RequestState.ALLOCATED);
+        rq.setWordPlain(RequestState.nextGeneration(w));
     }
 
     /** Tag wait ({@code blk_mq_get_tag}'s sleep): leave the dispatch section, run the queue, sleep. */

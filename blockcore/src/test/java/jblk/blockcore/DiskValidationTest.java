@@ -42,6 +42,21 @@ class DiskValidationTest {
         }
     }
 
+    /** Defect: 2049 sectors with 4096-byte blocks was accepted, and I/O near the end named a wrong range. */
+    @Test
+    void capacityNotAMultipleOfTheLogicalBlockSize() {
+        expectIae(() -> GenDisk.builder(set).name("cap").capacitySectors(2049).logicalBlockSize(4096).build(),
+                "capacity 2049", "logical block size 4096", "multiple of 8 sectors", "2048 or 2056");
+        GenDisk d = GenDisk.builder(set).name("cap").capacitySectors(2048).logicalBlockSize(4096).build();
+        expectIae(() -> d.setCapacity(4100), "capacity 4100", "multiple of 8 sectors", "4096 or 4104");
+        d.setCapacity(4096);
+        assertEquals(4096, d.capacity());
+        d.close();
+        GenDisk small = GenDisk.builder(set).name("cap512").capacitySectors(2049).build();
+        assertEquals(2049, small.capacity(), "any sector count is whole 512-byte blocks");
+        small.close();
+    }
+
     @Test
     void physicalBelowLogical() {
         expectIae(() -> GenDisk.builder(set).logicalBlockSize(4096).physicalBlockSize(512).build(),

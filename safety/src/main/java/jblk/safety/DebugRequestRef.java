@@ -6,7 +6,7 @@ import jblk.blockcore.Request;
 final class DebugRequestRef<T> extends CheckedRequestRef<T> {
     final DebugRecord record;
 
-    DebugRequestRef(Request rq, RequestData<T> wrapper, long gen, byte role, DebugRecord record) {
+    DebugRequestRef(Request rq, RequestData<T> wrapper, long gen, int role, DebugRecord record) {
         super(rq, wrapper, gen, role);
         this.record = record;
     }

@@ -3,6 +3,7 @@ package jblk.safety;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import jblk.blockcore.BlkStatus;
 import jblk.blockcore.CloseReport;
 import jblk.blockcore.GenDisk;
 import jblk.blockcore.QueueLimits;
@@ -143,7 +144,26 @@ public final class GenDiskBuilder {
         if (vt.mode == Ownership.DEBUG) {
             disk.addCloseListener(report -> leakReport(report, set));
         }
+        if (vt.mode != Ownership.OFF) {
+            disk.addCloseListener(report -> endLeaked(report, set));
+        }
         return disk;
+    }
+
+    /**
+     * CHECKED and DEBUG: a request the driver still holds when the disk closes is ended here with
+     * IOERR (CLOSE in {@link OwnershipWord}: its submitter gets an answer), so a late end through the
+     * driver's handle is refused instead of completing a bio on a closed disk.
+     */
+    private static <T, H> void endLeaked(CloseReport report, TagSet<T, H> set) {
+        for (CloseReport.Leaked l : report.leaked()) {
+            Request rq = set.raw.tags(l.hctx()).tagToRq(l.tag());
+            if (OperationsVTable.forceEnd(rq, RequestState.generation(rq.wordVolatile()), BlkStatus.IOERR,
+                    OwnershipWord.CLOSE)) {
+                report.addNote("tag " + l.tag() + " on hw queue " + l.hctx()
+                        + ": ended with IOERR at close; a later end through the driver's handle is refused");
+            }
+        }
     }
 
     /** DEBUG: for each request never ended, where the driver got it. */

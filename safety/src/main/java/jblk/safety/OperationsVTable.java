@@ -89,7 +89,7 @@ final class OperationsVTable<T, H> implements BlkMqOps {
         return (RequestData<T>) rq.pdu();
     }
 
-    CheckedRequestRef<T> newRef(Request rq, RequestData<T> w, long gen, byte role) {
+    CheckedRequestRef<T> newRef(Request rq, RequestData<T> w, long gen, int role) {
         if (debug) {
             DebugRecord rec = w.debug;
             if (rec == null || rec.gen != gen) {
@@ -109,55 +109,35 @@ final class OperationsVTable<T, H> implements BlkMqOps {
             jblk.blockcore.BlkMq.startRequest(rq);
             return w.offRef;
         }
-        long word = (long) rq.word();
-        rq.setWordRelease(word | RequestState.REFS_ONE);
+        long gen = OwnershipWord.issue(rq);
         jblk.blockcore.BlkMq.startRequest(rq);
-        long gen = RequestState.generation(word);
         if (debug) {
             DebugRecord rec = new DebugRecord(rq.tag(), gen);
             w.debug = rec;
-            return new DebugRequestRef<>(rq, w, gen, CheckedRequestRef.OWNER, rec);
+            return new DebugRequestRef<>(rq, w, gen, OwnershipWord.OWNER, rec);
         }
-        return new CheckedRequestRef<>(rq, w, gen, CheckedRequestRef.OWNER);
+        return new CheckedRequestRef<>(rq, w, gen, OwnershipWord.OWNER);
     }
 
     /**
      * Takes a request back from the driver after it returned a non-OK status: the token is revoked
      * (for RESOURCE/DEV_RESOURCE with a new generation, as it will be issued again). Returns false
-     * if the driver had already ended or completed it, which is a violation.
+     * if the driver had already ended, completed or handed it to a timer, which is a violation.
      */
     private static boolean revoke(Request rq, long gen, boolean busy) {
-        long w = rq.wordVolatile();
-        while (true) {
-            if (RequestState.generation(w) != gen || !RequestState.allocated(w)
-                    || RequestState.state(w) != RequestState.IN_FLIGHT) {
-                return false;
-            }
-            long next = busy ? ((w & RequestState.GEN_MASK) + RequestState.GEN_ONE) | RequestState.ALLOCATED
-                    : (w & RequestState.GEN_MASK) | RequestState.ALLOCATED;
-            if (rq.casWord(w, next)) {
-                return true;
-            }
-            w = rq.wordVolatile();
-        }
+        return !OwnershipWord.refused(OwnershipWord.apply(rq, busy ? OwnershipWord.REVOKE_BUSY : OwnershipWord.REVOKE,
+                gen, OwnershipWord.BINDING));
     }
 
     /**
-     * Ends generation {@code gen} of {@code rq} from {@code fromState} with {@code status}, whatever
-     * the references: the binding cleaning up after a driver error. False if it was no longer that
-     * generation's to end.
+     * Ends generation {@code gen} of {@code rq} with {@code status} whatever the references, if it
+     * is still in the phase {@code op} takes it from (REVOKE: the driver's; FAIL_COMPLETION: the
+     * completion's; CLOSE: any live one): the binding cleaning up after a driver error or at close.
+     * False if it was no longer that generation's to end.
      */
-    static boolean forceEnd(Request rq, long gen, BlkStatus status, int fromState) {
-        long w = rq.wordVolatile();
-        while (true) {
-            if (RequestState.generation(w) != gen || !RequestState.allocated(w)
-                    || RequestState.state(w) != fromState) {
-                return false;
-            }
-            if (rq.casWord(w, (w & RequestState.GEN_MASK) | RequestState.ALLOCATED)) {
-                break;
-            }
-            w = rq.wordVolatile();
+    static boolean forceEnd(Request rq, long gen, BlkStatus status, int op) {
+        if (OwnershipWord.refused(OwnershipWord.apply(rq, op, gen, OwnershipWord.BINDING))) {
+            return false;
         }
         jblk.blockcore.BlkMq.endRequest(rq, status);
         return true;
@@ -264,12 +244,12 @@ final class OperationsVTable<T, H> implements BlkMqOps {
 
     /** A driver callback threw: end its request with IOERR if it is still this issue's, once. */
     private BlkStatus driverThrew(String where, Request rq, long gen, RuntimeException e) {
-        SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from " + where + " for tag " + rq.tag()
-                + " gen " + gen + " of " + rq.disk() + ": " + e, e);
         violation(rq.disk(), Violation.EXCEPTION);
         if (!checked) {
-            throw e; // mode OFF: blockcore's C-style handling decides
+            throw e; // mode OFF: blockcore's C-style handling decides, and logs it (once)
         }
+        SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from " + where + " for tag " + rq.tag()
+                + " gen " + gen + " of " + rq.disk() + ": " + e, e);
         return revoke(rq, gen, false) ? BlkStatus.IOERR : BlkStatus.OK;
     }
 
@@ -311,7 +291,7 @@ final class OperationsVTable<T, H> implements BlkMqOps {
                 SafetyLog.LOG.log(System.Logger.Level.ERROR, "complete callback for a request not completing: " + rq);
                 return;
             }
-            h = newRef(rq, w, g, CheckedRequestRef.COMPLETION);
+            h = newRef(rq, w, g, OwnershipWord.COMPLETION);
         } else {
             h = w.offRef;
         }
@@ -320,32 +300,23 @@ final class OperationsVTable<T, H> implements BlkMqOps {
             ops.complete(h);
         } catch (RuntimeException e) {
             // Only primitives here, as in queueRq: the handle must not escape this method.
-            SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from complete for tag " + rq.tag() + " gen "
-                    + gen + " of " + rq.disk() + ": " + e, e);
             violation(rq.disk(), Violation.EXCEPTION);
             if (!checked) {
-                throw e;
+                throw e; // blockcore logs it and ends the request (C semantics)
             }
-            forceEnd(rq, gen, BlkStatus.IOERR, RequestState.COMPLETE);
+            SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from complete for tag " + rq.tag() + " gen "
+                    + gen + " of " + rq.disk() + ": " + e, e);
+            forceEnd(rq, gen, BlkStatus.IOERR, OwnershipWord.FAIL_COMPLETION);
         }
     }
 
     /**
      * The generation of the issue that is completing, or -1: a timer armed by completeAfter fired
-     * (IN_FLIGHT|PENDING becomes COMPLETE), or complete() moved it to COMPLETE already.
+     * (DELIVER moves it from the timer to the completion phase), or complete() moved it already.
      */
     private static long timerFired(Request rq) {
-        long w = rq.wordVolatile();
-        while ((w & RequestState.PENDING) != 0 && RequestState.state(w) == RequestState.IN_FLIGHT) {
-            long next = (w & ~(RequestState.STATE_MASK | RequestState.TIMED_OUT | RequestState.PENDING))
-                    | RequestState.COMPLETE;
-            if (rq.casWord(w, next)) {
-                return RequestState.generation(w);
-            }
-            w = rq.wordVolatile();
-        }
-        return RequestState.allocated(w) && RequestState.state(w) == RequestState.COMPLETE
-                ? RequestState.generation(w) : -1;
+        long from = OwnershipWord.apply(rq, OwnershipWord.DELIVER, -1, OwnershipWord.BINDING);
+        return OwnershipWord.refused(from) ? -1 : RequestState.generation(from);
     }
 
     @Override
@@ -354,23 +325,24 @@ final class OperationsVTable<T, H> implements BlkMqOps {
         RequestRef<T> h;
         if (checked) {
             long word = rq.wordVolatile();
-            if (!RequestState.timedOut(word) || RequestState.state(word) != RequestState.IN_FLIGHT) {
-                return EhTimerReturn.DONE; // a completion won the race
+            long gen = RequestState.generation(word);
+            if (OwnershipWord.refused(OwnershipWord.next(word, OwnershipWord.ACCESS, gen, OwnershipWord.TIMEOUT))) {
+                return EhTimerReturn.DONE; // a completion won the race (or a timer has it)
             }
-            h = newRef(rq, w, RequestState.generation(word), CheckedRequestRef.BORROWED);
+            h = newRef(rq, w, gen, OwnershipWord.TIMEOUT);
         } else {
             h = w.offRef;
         }
         try {
             return ops.timeout(h);
         } catch (RuntimeException e) {
-            SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from timeout for " + h + ": " + e, e);
             violation(rq.disk(), Violation.EXCEPTION);
-            if (checked) {
-                ((CheckedRequestRef<T>) h).forceEnd(BlkStatus.IOERR, RequestState.IN_FLIGHT);
-                return EhTimerReturn.DONE;
+            if (!checked) {
+                throw e; // blockcore logs it and re-arms the timer (C semantics)
             }
-            throw e;
+            SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from timeout for " + h + ": " + e, e);
+            forceEnd(rq, h.generation(), BlkStatus.IOERR, OwnershipWord.REVOKE);
+            return EhTimerReturn.DONE;
         }
     }
 
@@ -388,24 +360,19 @@ final class OperationsVTable<T, H> implements BlkMqOps {
                 ? " issued_on=" + rec.issued.getMessage() : "");
     }
 
-    /** {@code TagSet::tag_to_rq}: a new reference, only while the driver owns the request. */
+    /**
+     * {@code TagSet::tag_to_rq}: a new reference while the driver owns the request (or, in the
+     * completion phase, when the completion's handle was dropped without ending it); null otherwise.
+     */
     RequestRef<T> tagToRq(Request rq) {
         RequestData<T> w = wrapper(rq);
         if (!checked) {
             return RequestState.state(rq.word()) == RequestState.IN_FLIGHT ? w.offRef : null;
         }
-        long word = rq.wordVolatile();
-        while (true) {
-            if (!RequestState.allocated(word) || RequestState.state(word) == RequestState.IDLE
-                    || RequestState.refs(word) >= RequestState.MAX_REFS) {
-                return null;
-            }
-            if (rq.casWord(word, word + RequestState.REFS_ONE)) {
-                // Always an OWNER: a request waiting in a completion context is ended only by
-                // the handle the context hands to complete(), never through a lookup.
-                return newRef(rq, w, RequestState.generation(word), CheckedRequestRef.OWNER);
-            }
-            word = rq.wordVolatile();
+        long from = OwnershipWord.apply(rq, OwnershipWord.LOOKUP, -1, OwnershipWord.BINDING);
+        if (OwnershipWord.refused(from)) {
+            return null;
         }
+        return newRef(rq, w, RequestState.generation(from), OwnershipWord.lookupRole(from));
     }
 }

@@ -3,6 +3,7 @@ package jblk.safety;
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.Request;
 import jblk.blockcore.RequestList;
+import jblk.blockcore.RequestState;
 
 /**
  * Models the Rust binding's {@code RequestList<T>} for {@link Operations#queueRqs}: the plugged
@@ -52,36 +53,24 @@ public final class RqList<T> {
             poppedGen = java.util.Arrays.copyOf(poppedGen, nrPopped * 2);
         }
         popped[nrPopped] = rq;
-        poppedGen[nrPopped++] = jblk.blockcore.RequestState.generation(rq.word());
+        poppedGen[nrPopped++] = RequestState.generation(rq.word());
         return h;
     }
 
     /**
      * Gives a popped request back unissued: blockcore issues it through queueRq after queueRqs
-     * returns (pop() does not return it again). Returns false (and counts a violation) if it is no longer the
-     * driver's to give back.
+     * returns (pop() does not return it again). Returns false (and counts a violation) if it is no
+     * longer the driver's to give back.
      */
     public boolean requeue(RequestRef<T> rq) {
         Request r = rq.rq;
         if (rq instanceof CheckedRequestRef) {
-            CheckedRequestRef<T> c = (CheckedRequestRef<T>) rq;
-            long w = r.wordVolatile();
-            while (true) {
-                if (jblk.blockcore.RequestState.generation(w) != c.gen
-                        || jblk.blockcore.RequestState.state(w) != jblk.blockcore.RequestState.IN_FLIGHT) {
-                    vt.refused(c, EndOutcome.ALREADY_ENDED, "RqList.requeue()");
-                    return false;
-                }
-                long next = ((w & jblk.blockcore.RequestState.GEN_MASK) + jblk.blockcore.RequestState.GEN_ONE)
-                        | jblk.blockcore.RequestState.ALLOCATED;
-                if (r.casWord(w, next)) {
-                    break;
-                }
-                w = r.wordVolatile();
+            if (((CheckedRequestRef<T>) rq).giveBack() != EndOutcome.ENDED) {
+                return false;
             }
-        } else {
-            long w = r.word();
-            r.setWordRelease(w & ~(jblk.blockcore.RequestState.STATE_MASK | jblk.blockcore.RequestState.TIMED_OUT));
+        } else if (OwnershipWord.refused(OwnershipWord.apply(r, OwnershipWord.REQUEUE,
+                RequestState.generation(r.word()), OwnershipWord.BINDING))) {
+            return false; // mode OFF: nothing is counted, but a request already ended is not queued twice
         }
         givenBack.add(r);
         return true;
@@ -100,17 +89,7 @@ public final class RqList<T> {
      */
     void failTaken(RuntimeException e) {
         for (int i = 0; i < nrPopped; i++) {
-            Request r = popped[i];
-            long g = poppedGen[i];
-            if (vt.mode == Ownership.OFF) {
-                long w = r.wordVolatile();
-                if (jblk.blockcore.RequestState.generation(w) == g && jblk.blockcore.RequestState.allocated(w)
-                        && jblk.blockcore.RequestState.state(w) == jblk.blockcore.RequestState.IN_FLIGHT) {
-                    jblk.blockcore.BlkMq.endRequest(r, BlkStatus.IOERR);
-                }
-            } else {
-                OperationsVTable.forceEnd(r, g, BlkStatus.IOERR, jblk.blockcore.RequestState.IN_FLIGHT);
-            }
+            OperationsVTable.forceEnd(popped[i], poppedGen[i], BlkStatus.IOERR, OwnershipWord.REVOKE);
         }
     }
 }

@@ -35,7 +35,8 @@ class DebugLeakReportTest {
             assertEquals(1, r.leaked().size(), r.toString());
             assertEquals(leaked.tag(), r.leaked().get(0).tag());
             List<String> notes = r.notes();
-            assertEquals(1, notes.size(), r.toString());
+            assertEquals(2, notes.size(), r.toString());
+            assertTrue(notes.get(1).contains("ended with IOERR at close"), r.toString());
             String note = notes.get(0);
             assertTrue(note.contains("leak: tag " + leaked.tag() + " was never ended by the driver"), note);
             assertTrue(note.contains("issued"), note);
@@ -51,14 +52,35 @@ class DebugLeakReportTest {
     void checkedModeReportsTheLeakWithoutDebugNotes() throws Exception {
         TestDriver d = new TestDriver();
         try (Env env = Env.builder(d).ownership(Ownership.CHECKED).closeTimeout(CLOSE).build()) {
-            env.submit(0);
+            Done bio = env.submit(0);
             RequestRef<Void> leaked = d.take();
             env.q.close();
             env.disk.close();
             CloseReport r = env.disk.closeReport();
             assertEquals(1, r.leaked().size());
             assertEquals(leaked.tag(), r.leaked().get(0).tag());
-            assertTrue(r.notes().isEmpty(), r.toString());
+            assertEquals(List.of("tag " + leaked.tag() + " on hw queue 0: ended with IOERR at close; a later end"
+                    + " through the driver's handle is refused"), r.notes(), r.toString());
+            bio.assertOnce(BlkStatus.IOERR);
+        }
+    }
+
+    /** Defect: an end through a handle after close used to return ENDED and complete the bio on a closed disk. */
+    @Test
+    void endAfterCloseIsRefusedAndTheBioCompletedOnceWithIoerr() throws Exception {
+        for (Ownership mode : List.of(Ownership.CHECKED, Ownership.DEBUG)) {
+            TestDriver d = new TestDriver();
+            try (Env env = Env.builder(d).ownership(mode).closeTimeout(CLOSE).build()) {
+                Done inFlight = env.submit(0);
+                RequestRef<Void> held = d.take();
+                env.q.close();
+                env.disk.close();
+                inFlight.assertOnce(BlkStatus.IOERR);
+                assertEquals(EndOutcome.ALREADY_ENDED, held.endOk(), mode.toString());
+                assertEquals(EndOutcome.ALREADY_ENDED, held.complete(), mode.toString());
+                assertEquals(1, inFlight.calls.get(), mode + ": the bio's callback ran once, at close");
+                assertEquals(0, env.busyTags(), mode + ": the tag went back at close");
+            }
         }
     }
 

@@ -2,6 +2,13 @@ package jblk.safety;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
 import jblk.blockcore.BlkStatus;
 import jblk.safety.SafetyTestSupport.Done;
 import jblk.safety.SafetyTestSupport.Env;
@@ -11,6 +18,45 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** A driver that throws gets its request ended with IOERR exactly once; the tag is never lost. */
 class DriverExceptionTest {
+
+    /** Defect: in mode OFF a throwing queueRq was logged twice at SEVERE (by the binding and by blockcore). */
+    @ParameterizedTest
+    @EnumSource(Ownership.class)
+    void exceptionInQueueRqIsLoggedOnce(Ownership mode) throws Exception {
+        Logger jblk = Logger.getLogger("jblk"); // parent of jblk.safety: sees both layers' records
+        List<LogRecord> severe = new CopyOnWriteArrayList<>();
+        Handler h = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                    severe.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jblk.addHandler(h);
+        try {
+            TestDriver d = new TestDriver();
+            d.onQueueRq = (rq, n) -> {
+                throw new IllegalStateException("driver bug in queueRq, logged once");
+            };
+            try (Env env = Env.builder(d).ownership(mode).depth(1).build()) {
+                env.submit(0).assertOnce(BlkStatus.IOERR);
+            }
+            long n = severe.stream().filter(r -> r.getThrown() != null
+                    && "driver bug in queueRq, logged once".equals(r.getThrown().getMessage())).count();
+            assertEquals(1, n, mode + ": " + severe.stream().map(LogRecord::getMessage).toList());
+        } finally {
+            jblk.removeHandler(h);
+        }
+    }
 
     @ParameterizedTest
     @EnumSource(Ownership.class)
