@@ -44,25 +44,34 @@ final class TimeoutScanner implements Runnable {
         q.tickJiffies(nowMs);
         for (Tags t : q.distinctTags()) {
             for (int tag = 0; tag < t.nrTags; tag++) {
-                if (!t.isAllocated(tag)) {
-                    continue;
-                }
-                Request rq = t.staticRqs[tag];
-                long w = rq.word();
-                if (RequestState.state(w) != RequestState.IN_FLIGHT || RequestState.timedOut(w)
-                        || rq.q != q || rq.deadlineMs - nowMs > 0) {
-                    continue;
-                }
-                // RQF_TIMED_OUT: only one expiry handling per start; a completion racing us wins
-                // if it moved the word first.
-                if (rq.casWord(w, w | RequestState.TIMED_OUT)) {
-                    timedOut(rq, w | RequestState.TIMED_OUT, nowMs);
+                if (t.isAllocated(tag)) {
+                    expire(t.staticRqs[tag], nowMs);
                 }
             }
         }
         if (q.set.queueShared) {
             markIdle();
         }
+    }
+
+    /**
+     * The scan's step for one request ({@code blk_mq_check_expired}): if it is this queue's, in
+     * flight and past its deadline, mark it TIMED_OUT with a CAS and handle the expiry. Returns
+     * whether this call marked it.
+     */
+    boolean expire(Request rq, long nowMs) {
+        long w = rq.word();
+        if (RequestState.state(w) != RequestState.IN_FLIGHT || RequestState.timedOut(w)
+                || rq.q != q || rq.deadlineMs - nowMs > 0) {
+            return false;
+        }
+        // RQF_TIMED_OUT: only one expiry handling per start; a completion racing us wins if it
+        // moved the word first.
+        if (!rq.casWord(w, w | RequestState.TIMED_OUT)) {
+            return false;
+        }
+        timedOut(rq, w | RequestState.TIMED_OUT, nowMs);
+        return true;
     }
 
     /** {@code blk_mq_rq_timed_out}. */

@@ -327,7 +327,7 @@ final class OperationsVTable<T, H> implements BlkMqOps {
             long word = rq.wordVolatile();
             long gen = RequestState.generation(word);
             if (OwnershipWord.refused(OwnershipWord.next(word, OwnershipWord.ACCESS, gen, OwnershipWord.TIMEOUT))) {
-                return EhTimerReturn.DONE; // a completion won the race (or a timer has it)
+                return EhTimerReturn.DONE; // a completion won the race
             }
             h = newRef(rq, w, gen, OwnershipWord.TIMEOUT);
         } else {

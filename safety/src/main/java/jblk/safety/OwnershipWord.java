@@ -66,7 +66,7 @@ import jblk.blockcore.RequestState;
  * SHARE (completion)         | ALREADY_ENDED | ALREADY_ENDED                | ALREADY_ENDED          | refs+1 (max: SHARED)
  * RELEASE (owner)            | no change     | refs-1                       | no change              | no change
  * RELEASE (completion)       | no change     | no change                    | no change              | refs-1
- * ACCESS (any: buffer, ...)  | ALREADY_ENDED | owner, timeout: ok           | ALREADY_ENDED          | completion: ok
+ * ACCESS (any: buffer, ...)  | ALREADY_ENDED | owner, timeout: ok           | timeout: ok            | completion: ok
  * LOOKUP (tagToRq)           | NOT_OWNED     | refs+1 as owner              | NOT_OWNED              | refs==0: refs=1 as completion; else NOT_OWNED
  * DELIVER (binding)          | NOT_OWNED     | NOT_OWNED                    | COMPLETE refs=1        | no change
  * REVOKE (binding)           | ALREADY_ENDED | base (any refs)              | ALREADY_ENDED          | ALREADY_ENDED
@@ -223,6 +223,11 @@ final class OwnershipWord {
                 return refs != 0 && ((role == OWNER && phase == P_DRIVER)
                         || (role == COMPLETION && phase == P_COMPLETION)) ? w - REFS_ONE : w;
             case ACCESS:
+                if (role == TIMEOUT && phase == P_TIMER) {
+                    // The timeout handler runs for a request on its timer too (null_timeout_rq
+                    // marks the command); it may look, the timer still ends it.
+                    return (w & TIMED_OUT) != 0 ? w : R_STALE;
+                }
                 return mayAct(w, phase, role) == 0 ? w : mayAct(w, phase, role);
             case LOOKUP:
                 if (phase == P_DRIVER) {

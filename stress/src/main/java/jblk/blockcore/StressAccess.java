@@ -27,4 +27,14 @@ public final class StressAccess {
     public static int requestsAllocated(GenDisk disk) {
         return disk.queue.allocatedRequests().size();
     }
+
+    /**
+     * The timeout scanner's real step for one request ({@code blk_mq_check_expired}), run on the
+     * calling thread at a clock far past any deadline (the deadline field is written by another
+     * thread, so it is not read here). Returns whether this call marked it TIMED_OUT (and so ran
+     * the expiry handling: the driver's timeout callback; a RESET_TIMER re-arms far in the future).
+     */
+    public static boolean expire(Request rq) {
+        return rq.q.timeoutScanner.expire(rq, Long.MAX_VALUE / 4);
+    }
 }

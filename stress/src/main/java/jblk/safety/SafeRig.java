@@ -181,24 +181,21 @@ public final class SafeRig {
     static final String HANDLER_SKIPPED = "HANDLER_SKIPPED";
 
     /**
-     * The expiry step of blockcore's TimeoutScanner for one request whose deadline has passed:
-     * mark it TIMED_OUT with a CAS if it is still in flight, then call the tag set's timeout
-     * callback (the binding's vtable, which hands the driver a borrowed handle). Returns
-     * NOT_EXPIRED when the CAS found the request no longer in flight, HANDLER_SKIPPED when the
-     * vtable saw a completion win before the driver's handler ran, else the outcome of the
-     * handler's end.
+     * Runs blockcore's TimeoutScanner step for the probe's request as if its deadline had passed
+     * (StressAccess.expire: the real code, not a copy): mark it TIMED_OUT with a CAS if it is still
+     * in flight, then the tag set's timeout callback (the binding's vtable, which hands the driver a
+     * borrowed handle). Returns NOT_EXPIRED when the CAS found the request no longer in flight,
+     * HANDLER_SKIPPED when the vtable saw a completion win before the driver's handler ran, else
+     * the outcome of the handler's end.
      */
     String expire(Probe p) {
         Request rq = p.ref.rq;
-        long w = rq.word();
-        if (RequestState.state(w) != RequestState.IN_FLIGHT || RequestState.timedOut(w)
-                || !rq.casWord(w, w | RequestState.TIMED_OUT)) {
+        if (!StressAccess.expire(rq)) {
             return NOT_EXPIRED;
         }
-        EhTimerReturn ret = p.lane.set.vt.timeout(rq);
         EndOutcome o = p.timeoutEnd;
         if (o == null) {
-            return ret == EhTimerReturn.DONE ? HANDLER_SKIPPED : "RESET_TIMER";
+            return HANDLER_SKIPPED;
         }
         seen(o);
         return o.name();
