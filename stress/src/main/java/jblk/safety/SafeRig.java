@@ -9,6 +9,7 @@ import jblk.blockcore.GenDisk;
 import jblk.blockcore.ReqFlags;
 import jblk.blockcore.Request;
 import jblk.blockcore.RequestState;
+import jblk.blockcore.StressAccess;
 import jblk.blockcore.SwQueue;
 
 /**
