@@ -10,6 +10,7 @@ import jblk.blockcore.ReqFlags;
 import jblk.blockcore.Request;
 import jblk.blockcore.StressAccess;
 import jblk.blockcore.RequestState;
+import jblk.blockcore.StressAccess;
 import jblk.blockcore.SwQueue;
 
 /**
