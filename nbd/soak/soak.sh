@@ -7,7 +7,10 @@ set -uo pipefail
 JAR=${1:?jar}; W=${2:?workdir}; SECS=${SOAK_SECONDS:-600}; WARM=${SOAK_WARMUP:-120}
 mkdir -p "$W"; S="$W/soak.sock"; U="nbd+unix:///?socket=$S"
 rm -f "$W"/*.pid "$W"/*.killed "$W"/errors "$W"/runs "$W"/kills "$W"/rss "$W"/*.log; touch "$W/kills"
-java -XX:MaxDirectMemorySize=1g -Xmx256m -cp "$JAR" jblk.nbd.NbdMain --socket "$S" \
+# The heap is fixed and touched up front (-Xms = -Xmx, AlwaysPreTouch): otherwise RSS climbs for
+# minutes as the collector first touches each region of a heap it already committed, which is
+# not a leak. What can still grow is what a leak would grow: direct and native memory.
+java -XX:MaxDirectMemorySize=1g -Xms256m -Xmx256m -XX:+AlwaysPreTouch ${SOAK_JAVA_OPTS:-} -cp "$JAR" jblk.nbd.NbdMain --socket "$S" \
   --nullb "memory_backed=1 size=256 irqmode=0 discard=1" >"$W/server.out" 2>"$W/server.err" &
 SP=$!
 for _ in $(seq 100); do [[ -S "$S" ]] && break; sleep 0.1; done

@@ -36,7 +36,10 @@ public final class ReportFile {
         try (OutputStream o = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             o.flush();
         } catch (IOException e) {
-            throw new IllegalArgumentException(option + "=" + file + " cannot be written: " + e.getMessage()
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException && ((java.nio.file.FileSystemException) e).getReason() != null
+                    ? ((java.nio.file.FileSystemException) e).getReason() : e.getMessage();
+            throw new IllegalArgumentException(option + "=" + file + " cannot be written: " + why
                     + " (allowed a file this user may create or overwrite)");
         }
         if (!existed) {

@@ -99,7 +99,7 @@ public final class NbdMain implements Callable<Integer> {
                 SpinPolicy.of(spinUs * 1000), maxConnections, bufferBytes);
         long pageBudget = MemorySplit.diskPageBudget(bufferBytes);
         if (where.socket != null) {
-            SocketPath.clearStale(where.socket.toAbsolutePath()); // a bad path is refused before the disk is made
+            SocketPath.clearStale(where.socket.toAbsolutePath().normalize()); // a bad path is refused before the disk is made
         }
         NullBlkModule module = NullBlkModule.load(nullb, kind, own, pageBudget);
         GenDisk disk = module.device(0).disk();

@@ -141,7 +141,7 @@ public final class NbdServer implements AutoCloseable {
     }
 
     public static NbdServer unix(NbdExport export, Path path, Options options) throws IOException {
-        Path p = path.toAbsolutePath();
+        Path p = path.toAbsolutePath().normalize();
         SocketPath.clearStale(p);
         ServerSocketChannel ssc = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         UnixDomainSocketAddress a = UnixDomainSocketAddress.of(p);
