@@ -166,8 +166,8 @@ public final class BenchMain implements Callable<Integer> {
         boolean group = Cli.bool("group_reporting", groupReporting);
         VerifyMode vm = VerifyMode.parse(verify);
         boolean doVer = Cli.bool("do_verify", doVerify);
-        long runtimeNs = runtime == null ? 0 : Units.parseTimeNs("runtime", runtime);
-        long rampNs = Units.parseTimeNs("ramp_time", rampTime);
+        long runtimeNs = runtime == null ? 0 : BenchLimits.time("runtime", runtime, Units.parseTimeNs("runtime", runtime));
+        long rampNs = BenchLimits.time("ramp_time", rampTime, Units.parseTimeNs("ramp_time", rampTime));
         if (timed && runtimeNs == 0) {
             throw new IllegalArgumentException("--time_based needs --runtime (how long to run)");
         }
@@ -201,6 +201,8 @@ public final class BenchMain implements Callable<Integer> {
             throw new IllegalArgumentException("--bs=" + bsBytes + " exceeds the device's max_sectors=" + maxSectors
                     + " (" + ((long) maxSectors << 9) + " bytes)");
         }
+        BenchLimits.iodepth(iodepth);
+        BenchLimits.buffers(numjobs, iodepth, bsBytes, params);
         long ioLimit = timed ? 0 : sizeBytes;
         int sampleShift = Integer.numberOfTrailingZeros(clatSample);
         JobSpec base = new JobSpec(name, mode, mix, (int) bsBytes, iodepth, offBytes, sizeBytes, ioLimit, sampleShift,

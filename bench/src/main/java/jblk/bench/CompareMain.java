@@ -125,6 +125,9 @@ public final class CompareMain implements Callable<Integer> {
         if (output != null) {
             ReportFile.prepare("--output", output);
         }
+        if (!jvmArgs.isBlank()) {
+            JvmArgsCheck.check("--jvm-args", jvmArgs, workerJvmArgs());
+        }
 
         boolean tty = System.console() != null && output == null && fmt.equals("normal");
         Progress progress = new Progress(tty ? out : null, wls.size() * vs.size() * repetitions);

@@ -1,9 +1,11 @@
 package jblk.bench;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A report file named on the command line ({@code --output}, {@code --chart}): like fio's
@@ -27,6 +29,25 @@ public final class ReportFile {
         }
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(option + "=" + file + " is a directory: expected a file name");
+        }
+        // Open it for writing now (and remove it again if it did not exist), so an unwritable
+        // path fails before the run rather than losing the report after it.
+        boolean existed = Files.exists(file);
+        try (OutputStream o = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            o.flush();
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException && ((java.nio.file.FileSystemException) e).getReason() != null
+                    ? ((java.nio.file.FileSystemException) e).getReason() : e.getMessage();
+            throw new IllegalArgumentException(option + "=" + file + " cannot be written: " + why
+                    + " (allowed a file this user may create or overwrite)");
+        }
+        if (!existed) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // an empty file stays; the report overwrites it
+            }
         }
     }
 

@@ -232,7 +232,11 @@ class BenchMainTest {
         "--output=/|--output=/ is a directory: expected a file name",
         "--rwmixread=101|--rwmixread=101 is out of range: allowed 0..100",
         "--frobnicate|Unknown option: '--frobnicate'",
-        "--iodepth=many|Invalid value for option '--iodepth'"})
+        "--iodepth=many|Invalid value for option '--iodepth'",
+        "--iodepth=65537|--iodepth=65537 is out of range: allowed 1..65536",
+        "--runtime=1e12|--runtime=1e12 is out of range: allowed up to 8640000 s (100 days)",
+        "--ramp_time=1e12|--ramp_time=1e12 is out of range: allowed up to 8640000 s",
+        "--output=/sys/jblk-bench-report.json|--output=/sys/jblk-bench-report.json cannot be written"})
     void badOptionsExitNonZeroWithOneClearMessage(String arg, String message) {
         Outcome r = arg.startsWith("--nullb") ? bench(arg) : bench(arg, "--size=64k", "--nullb=gb=1 poll_queues=0");
         assertEquals(2, r.status(), r.err());
@@ -253,6 +257,37 @@ class BenchMainTest {
         Outcome r = bench("--size=2g", "--nullb=gb=1");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("runs past the device capacity 1073741824"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    /**
+     * Issue 17 items 10 and 11: I/O buffers that cannot exist are refused before any work, in one
+     * line with the figure and the limit (before: "capacity < 0" from an int overflow, or an
+     * OutOfMemoryError trace after zeroing buffers up to the JVM's limit).
+     */
+    @Test
+    void ioBuffersBeyondTheLimitAreRefusedWithTheFigure() {
+        Outcome perJob = bench("--iodepth=2047", "--bs=1049088", "--size=64m", "--nullb=gb=1 poll_queues=0");
+        assertEquals(2, perJob.status(), perJob.err());
+        assertTrue(perJob.err().contains("--iodepth=2047 x --bs=1049088 = 2147483136 bytes of buffers per job is too large: "
+                + "allowed at most 2147479551 bytes"), perJob.err());
+        assertEquals(1, perJob.err().strip().lines().count(), perJob.err());
+
+        Outcome total = bench("--numjobs=200", "--iodepth=1024", "--bs=1m", "--size=64m", "--nullb=gb=1 poll_queues=0");
+        assertEquals(2, total.status(), total.err());
+        assertTrue(total.err().contains("--numjobs=200 x --iodepth=1024 x --bs=1048576 = 204800 MiB of I/O buffers is too "
+                + "large: allowed at most"), total.err());
+        assertTrue(total.err().contains("-XX:MaxDirectMemorySize="), total.err());
+        assertEquals(1, total.err().strip().lines().count(), total.err());
+        assertEquals("", total.out());
+    }
+
+    /** Item 11: an unwritable --output fails before the run, not after it (when the report would be lost). */
+    @Test
+    void anUnwritableOutputFailsBeforeTheRun() {
+        Outcome r = bench("--rw=read", "--size=64k", "--output=/sys/jblk-bench.json", "--nullb=gb=1 poll_queues=0");
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().startsWith("jblk bench: --output=/sys/jblk-bench.json cannot be written"), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
     }
 }

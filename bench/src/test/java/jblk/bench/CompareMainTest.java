@@ -119,6 +119,11 @@ class CompareMainTest {
         r = compare("--output", System.getProperty("java.io.tmpdir"));
         assertEquals(2, r.status());
         assertTrue(r.err().contains("is a directory: expected a file name"), r.err());
+        r = compare("--jvm-args", "-XX:+Bogus");
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("--jvm-args=-XX:+Bogus is refused by the JVM: Unrecognized VM option 'Bogus'"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertEquals("", r.out());
         r = compare("--repetitions", "x");
         assertEquals(2, r.status());
         assertEquals(1, r.err().strip().lines().count(), r.err());

@@ -45,9 +45,10 @@ final class NbdConnection implements Runnable {
     final long id;
     final String who;
     private final WireInput in;
+    private final ByteBuffer input;
 
     private volatile Thread reader;
-    private final SlotPool pool = new SlotPool(this);
+    private final SlotPool pool;
     private final ReplySender sender;
     private final Runnable flush;
     /** Requests whose bios are submitted and not all completed. */
@@ -77,15 +78,18 @@ final class NbdConnection implements Runnable {
     private long readerAllocStart = -1;
     private String endReason = "client closed the connection";
 
-    NbdConnection(NbdServer server, SocketChannel ch, NbdExport export, long id, String peer) {
+    /** {@code input}: the input buffer ({@link #INPUT_BUFFER} bytes from the server's pool), given back at close. */
+    NbdConnection(NbdServer server, SocketChannel ch, NbdExport export, long id, String peer, ByteBuffer input) {
         this.server = server;
         this.ch = ch;
         this.export = export;
         this.id = id;
         this.who = "c" + id + " (" + peer + ")";
+        this.pool = new SlotPool(this, server.buffers());
         this.sender = new ReplySender(ch, who, pool, allocated);
         this.flush = sender::flush;
-        this.in = new WireInput(ch, INPUT_BUFFER, flush);
+        this.input = input;
+        this.in = new WireInput(ch, input, flush);
     }
 
     @Override
@@ -105,16 +109,28 @@ final class NbdConnection implements Runnable {
             endReason = shuttingDown ? "server shutdown" : "connection closed";
         } catch (EOFException e) {
             endReason = e.getMessage();
-            NbdLog.info(who + ": " + endReason);
+            quietBeforeTransmission(endReason);
         } catch (IOException e) {
             endReason = "connection lost: " + e;
-            NbdLog.info(who + ": " + endReason);
+            quietBeforeTransmission(endReason);
         } catch (RuntimeException | Error e) {
             endReason = "internal error: " + e;
             NbdLog.warn(who + ": " + endReason);
             server.internalError(e);
         } finally {
             teardown();
+        }
+    }
+
+    /**
+     * A client that leaves during the handshake (a probe checking the socket is live, a port
+     * scan) is not news: logged at debug level. In transmission the same is logged at info.
+     */
+    private void quietBeforeTransmission(String why) {
+        if (inTransmission) {
+            NbdLog.info(who + ": " + why);
+        } else {
+            NbdLog.debug(who + ": " + why);
         }
     }
 
@@ -207,6 +223,10 @@ final class NbdConnection implements Runnable {
                 RequestSlot s = pool.acquire(len, flush);
                 s.begin(type, cookie, offset, length);
                 ByteBuffer data = s.buffer(len);
+                if (data == null) {
+                    noBuffer(s, type, len);
+                    break;
+                }
                 if (type == NbdProto.CMD_WRITE) {
                     try {
                         in.readInto(data, 0, len, "a WRITE payload");
@@ -369,6 +389,29 @@ final class NbdConnection implements Runnable {
         }
     }
 
+    /**
+     * The server's buffer memory cannot hold this request's data now: it is answered ENOMEM (a
+     * WRITE's payload is read and dropped, so the stream stays in sync) and the connection goes on.
+     */
+    private void noBuffer(RequestSlot s, int type, int len) throws IOException {
+        if (type == NbdProto.CMD_WRITE) {
+            try {
+                in.skip(len, "the payload of a WRITE refused for lack of buffer memory");
+            } catch (IOException e) {
+                pool.recycle(s);
+                throw e;
+            }
+        }
+        errors++;
+        BufferPool b = server.buffers();
+        s.nbdError = NbdProto.ENOMEM;
+        s.message = NbdProto.commandName(type) + " offset " + s.offset + " length " + len + ": no buffer memory for it now ("
+                + (b.inUse() >> 10) + " KiB of " + (b.budget() >> 10) + " KiB in use; the server's --buffer-memory): retry later";
+        NbdLog.debug(who + ": " + s.message + " -> ENOMEM");
+        s.encodeReply(structured);
+        sender.queue(s, false);
+    }
+
     private void blockStatus(long cookie, long offset, long length, boolean reqOne) {
         AllocationMap map = export.disk().allocationMap();
         if (map == null) {
@@ -379,6 +422,14 @@ final class NbdConnection implements Runnable {
         RequestSlot s = pool.acquire(0, flush);
         s.begin(NbdProto.CMD_BLOCK_STATUS, cookie, offset, length);
         ByteBuffer d = s.buffer(AllocationExtents.maxPayload());
+        if (d == null) {
+            try {
+                noBuffer(s, NbdProto.CMD_BLOCK_STATUS, (int) length);
+            } catch (IOException e) {
+                throw new IllegalStateException("BLOCK_STATUS has no payload to skip", e);
+            }
+            return;
+        }
         s.replyDataBytes = AllocationExtents.encode(map, NbdProto.CONTEXT_BASE_ALLOCATION_ID, offset, length,
                 minBlock, reqOne, d);
         s.encodeReply(structured);
@@ -480,6 +531,8 @@ final class NbdConnection implements Runnable {
         }
         in.close();
         sender.close();
+        pool.releaseBuffers(); // every slot is back: replies were sent or dropped above
+        server.buffers().release(input);
         try {
             ch.close();
         } catch (IOException ignored) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import jblk.blockcore.CloseReport;
+import jblk.blockcore.DirectMemory;
 import jblk.blockcore.GenDisk;
 import jblk.nullblk.DriverKind;
 import jblk.nullblk.NullBlkModule;
@@ -69,6 +70,17 @@ public final class NbdMain implements Callable<Integer> {
                     + "(at most CPUs-1 connections poll at once; 0 = never poll; default ${DEFAULT-VALUE})")
     long spinUs;
 
+    @Option(names = "--max-connections", paramLabel = "N",
+            defaultValue = "" + NbdServer.Options.DEFAULT_MAX_CONNECTIONS,
+            description = "connections open at once; more are closed at once with a log line (1.."
+                    + NbdServer.Options.MAX_CONNECTIONS_LIMIT + ", default ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    @Option(names = "--buffer-memory", paramLabel = "MiB",
+            description = "direct memory for connection buffers, apart from the disk's pages; a request that "
+                    + "finds none gets ENOMEM (default: 256, or a quarter of -XX:MaxDirectMemorySize if smaller)")
+    Long bufferMiB;
+
     @Option(names = {"-v", "--verbose"}, description = "log every refused option and request")
     boolean verbose;
 
@@ -82,9 +94,14 @@ public final class NbdMain implements Callable<Integer> {
         if (handshakeTimeout < 0) {
             throw new IllegalArgumentException("--handshake-timeout " + handshakeTimeout + " is negative: allowed 0 or more");
         }
+        long bufferBytes = MemorySplit.bufferBytes(bufferMiB);
         NbdServer.Options options = new NbdServer.Options(Duration.ofSeconds(handshakeTimeout),
-                SpinPolicy.of(spinUs * 1000));
-        NullBlkModule module = NullBlkModule.load(nullb, kind, own);
+                SpinPolicy.of(spinUs * 1000), maxConnections, bufferBytes);
+        long pageBudget = MemorySplit.diskPageBudget(bufferBytes);
+        if (where.socket != null) {
+            SocketPath.clearStale(where.socket.toAbsolutePath().normalize()); // a bad path is refused before the disk is made
+        }
+        NullBlkModule module = NullBlkModule.load(nullb, kind, own, pageBudget);
         GenDisk disk = module.device(0).disk();
         NbdExport export = new NbdExport(disk, exportName, describe(disk, kind, own), readOnly);
         NbdServer server;
@@ -109,6 +126,14 @@ public final class NbdMain implements Callable<Integer> {
             }
             stopped.countDown();
         }, "nbd-shutdown"));
+        if (server.listensOnEveryInterface()) {
+            System.err.println("nbd: warning: listening on every interface (" + server.uri() + "): anyone who can reach "
+                    + "port " + server.port() + " can read" + (readOnly ? "" : " and overwrite") + " this disk, without "
+                    + "authentication; --bind 127.0.0.1 (the default) keeps it on this machine");
+        }
+        System.err.println("nbd: direct memory (-XX:MaxDirectMemorySize " + (DirectMemory.max() >> 20) + " MiB): up to "
+                + (pageBudget >> 20) + " MiB for the disk's pages, " + (bufferBytes >> 20) + " MiB for connection buffers, "
+                + "at most " + maxConnections + " connections");
         System.out.println("nbd: serving " + export.description() + (readOnly ? ", read-only" : "") + " at "
                 + server.uri());
         System.out.flush();
@@ -128,9 +153,16 @@ public final class NbdMain implements Callable<Integer> {
         return commandLine(new NbdMain(), "jblk nbd");
     }
 
-    /** {@code command}'s command line, errors reported as one line prefixed with {@code name}. */
+    /**
+     * {@code command}'s command line, errors reported as one line prefixed with {@code name}: a bad
+     * or missing option (no usage dump; {@code --help} shows it) and a value refused at run time.
+     */
     static CommandLine commandLine(Object command, String name) {
         CommandLine cl = new CommandLine(command);
+        cl.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println(name + ": " + e.getMessage() + " (see --help)");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((e, cmd, parse) -> {
             cmd.getErr().println(name + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 2;

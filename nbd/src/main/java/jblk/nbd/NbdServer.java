@@ -7,6 +7,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -30,10 +31,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class NbdServer implements AutoCloseable {
     /**
-     * Server settings: how long a client may take to finish the handshake (zero: forever), and
-     * how connections poll their sockets before sleeping.
+     * Server settings: how long a client may take to finish the handshake (zero: forever), how
+     * connections poll their sockets before sleeping, how many connections may be open at once,
+     * and the direct memory connection buffers may use (apart from the disk's pages).
      */
-    public record Options(Duration handshakeTimeout, SpinPolicy spin) {
+    public record Options(Duration handshakeTimeout, SpinPolicy spin, int maxConnections, long bufferMemory) {
+        /** Default and largest {@code --max-connections}. */
+        public static final int DEFAULT_MAX_CONNECTIONS = 64;
+        public static final int MAX_CONNECTIONS_LIMIT = 4096;
+
         public Options {
             if (handshakeTimeout == null || handshakeTimeout.isNegative()) {
                 throw new IllegalArgumentException("handshake timeout " + handshakeTimeout + " is invalid: allowed 0 or more");
@@ -41,21 +47,48 @@ public final class NbdServer implements AutoCloseable {
             if (spin == null) {
                 throw new IllegalArgumentException("spin policy must not be null");
             }
+            if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT) {
+                throw new IllegalArgumentException("--max-connections " + maxConnections + " is out of range: allowed 1.."
+                        + MAX_CONNECTIONS_LIMIT);
+            }
+            long min = NbdConnection.INPUT_BUFFER + (long) RequestSlot.MIN_BUFFER;
+            if (bufferMemory < min) {
+                throw new IllegalArgumentException("--buffer-memory " + bufferMemory + " bytes is too small: allowed at least "
+                        + min + " bytes (one connection's input buffer and one page)");
+            }
         }
 
-        /** 60 s handshake timeout; 50 us polling by at most CPUs - 1 readers. */
+        public Options(Duration handshakeTimeout, SpinPolicy spin) {
+            this(handshakeTimeout, spin, DEFAULT_MAX_CONNECTIONS, BufferPool.defaultBudget());
+        }
+
+        /**
+         * 60 s handshake timeout; 50 us polling by at most CPUs - 1 readers; 64 connections;
+         * buffer memory 256 MiB or a quarter of the JVM's direct memory, whichever is smaller.
+         */
         public static Options defaults() {
             return new Options(Duration.ofSeconds(60), SpinPolicy.of(SpinPolicy.DEFAULT_SPIN_NANOS));
         }
 
         public Options withHandshakeTimeout(Duration d) {
-            return new Options(d, spin);
+            return new Options(d, spin, maxConnections, bufferMemory);
         }
 
         public Options withSpin(SpinPolicy s) {
-            return new Options(handshakeTimeout, s);
+            return new Options(handshakeTimeout, s, maxConnections, bufferMemory);
+        }
+
+        public Options withMaxConnections(int n) {
+            return new Options(handshakeTimeout, spin, n, bufferMemory);
+        }
+
+        public Options withBufferMemory(long bytes) {
+            return new Options(handshakeTimeout, spin, maxConnections, bytes);
         }
     }
+
+    /** Listen backlog: a burst of connects waits in the kernel's queue instead of failing (EAGAIN). */
+    static final int BACKLOG = 4096;
 
     private final NbdExport export;
     private final ServerSocketChannel listener;
@@ -63,6 +96,8 @@ public final class NbdServer implements AutoCloseable {
     private final Path socketPath;
     private final Duration handshakeTimeout;
     private final SpinPolicy spin;
+    private final int maxConnections;
+    private final BufferPool buffers;
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor timer;
@@ -73,6 +108,7 @@ public final class NbdServer implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong internalErrors = new AtomicLong();
     private final AtomicLong allocated = new AtomicLong();
+    private final AtomicLong turnedAway = new AtomicLong();
     private volatile boolean closing;
 
     private NbdServer(NbdExport export, ServerSocketChannel listener, SocketAddress address, Path socketPath,
@@ -83,6 +119,8 @@ public final class NbdServer implements AutoCloseable {
         this.socketPath = socketPath;
         this.handshakeTimeout = options.handshakeTimeout();
         this.spin = options.spin();
+        this.maxConnections = options.maxConnections();
+        this.buffers = new BufferPool(options.bufferMemory());
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "nbd-" + export.disk().name() + "-timer");
             t.setDaemon(true);
@@ -93,23 +131,22 @@ public final class NbdServer implements AutoCloseable {
         acceptor.setDaemon(true);
     }
 
-    /** Serves {@code export} on a Unix domain socket at {@code path} (a stale socket file is replaced). */
+    /**
+     * Serves {@code export} on a Unix domain socket at {@code path}. A stale socket file (nobody
+     * listens on it) is replaced; anything else at the path (a live socket, a regular file, a
+     * directory, a FIFO, a symbolic link) is left alone and refused.
+     */
     public static NbdServer unix(NbdExport export, Path path) throws IOException {
         return unix(export, path, Options.defaults());
     }
 
     public static NbdServer unix(NbdExport export, Path path, Options options) throws IOException {
-        Path p = path.toAbsolutePath();
-        if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            if (!isStaleSocket(p)) {
-                throw new IOException("socket path " + p + " exists and is not a stale socket: remove it or pick another path");
-            }
-            Files.delete(p);
-        }
+        Path p = path.toAbsolutePath().normalize();
+        SocketPath.clearStale(p);
         ServerSocketChannel ssc = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         UnixDomainSocketAddress a = UnixDomainSocketAddress.of(p);
         try {
-            ssc.bind(a);
+            ssc.bind(a, BACKLOG);
         } catch (IOException e) {
             ssc.close();
             throw new IOException("cannot listen on Unix socket " + p + ": " + e.getMessage(), e);
@@ -126,10 +163,17 @@ public final class NbdServer implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is out of range: allowed 0..65535");
         }
-        ServerSocketChannel ssc = ServerSocketChannel.open();
+        InetSocketAddress where = new InetSocketAddress(bind, port);
+        if (where.isUnresolved()) {
+            throw new IllegalArgumentException("--bind " + bind + " cannot be resolved: allowed an IP address or a host "
+                    + "name this machine resolves (e.g. 127.0.0.1, ::1, localhost)");
+        }
+        // The address's own family: a dual-stack socket would report 0.0.0.0 as :: (and listen on IPv6 too).
+        ServerSocketChannel ssc = ServerSocketChannel.open(where.getAddress() instanceof java.net.Inet4Address
+                ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         try {
             ssc.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ssc.bind(new InetSocketAddress(bind, port), 64);
+            ssc.bind(where, BACKLOG);
         } catch (IOException e) {
             ssc.close();
             throw new IOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
@@ -142,17 +186,11 @@ public final class NbdServer implements AutoCloseable {
         return s;
     }
 
-    /** A socket file nobody listens on (left by a server that died). */
-    private static boolean isStaleSocket(Path p) {
-        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            c.connect(UnixDomainSocketAddress.of(p));
-            return false; // somebody answers: in use
-        } catch (IOException e) {
-            String m = String.valueOf(e.getMessage());
-            return m.contains("Connection refused");
-        }
-    }
-
+    /**
+     * Accepts until closed. Nothing a client or the machine does ends this loop: a connection
+     * that cannot be set up (too many open, no buffer memory, even an Error such as
+     * OutOfMemoryError) is closed and logged, and the loop goes on.
+     */
     private void acceptLoop() {
         while (!closing) {
             SocketChannel c;
@@ -160,7 +198,7 @@ public final class NbdServer implements AutoCloseable {
                 c = listener.accept();
             } catch (ClosedChannelException e) {
                 return;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 if (closing) {
                     return;
                 }
@@ -173,40 +211,74 @@ public final class NbdServer implements AutoCloseable {
                 continue;
             }
             try {
-                String peer = socketPath != null ? "unix" : String.valueOf(c.getRemoteAddress());
-                if (socketPath == null) {
-                    c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                }
-                long id = nextId.getAndIncrement();
-                NbdConnection conn = new NbdConnection(this, c, export, id, peer);
-                Thread t = new Thread(() -> {
-                    try {
-                        conn.run();
-                    } finally {
-                        threads.remove(Thread.currentThread());
-                    }
-                }, "nbd-" + export.disk().name() + "-c" + id);
-                t.setDaemon(true);
-                connections.add(conn);
-                threads.add(t);
-                accepted.incrementAndGet();
-                if (closing) {
-                    conn.shutdown();
-                }
-                t.start();
-                if (!handshakeTimeout.isZero()) {
-                    conn.handshakeTimer(timer.schedule(conn::handshakeExpired, handshakeTimeout.toMillis(),
-                            TimeUnit.MILLISECONDS));
-                }
-                NbdLog.debug("c" + id + ": connected (" + peer + ")");
-            } catch (IOException | RuntimeException e) {
-                NbdLog.warn("could not start a connection: " + e);
-                try {
-                    c.close();
-                } catch (IOException ignored) {
-                    // nothing more to do
-                }
+                admit(c);
+            } catch (IOException | RuntimeException | Error e) {
+                turnAway(c, "could not start a connection: " + e);
             }
+        }
+    }
+
+    private void admit(SocketChannel c) throws IOException {
+        if (connections.size() >= maxConnections) {
+            turnAway(c, "refused a connection: " + connections.size() + " open, the limit is " + maxConnections
+                    + " (--max-connections)");
+            return;
+        }
+        ByteBuffer input = buffers.tryAcquire(NbdConnection.INPUT_BUFFER);
+        if (input == null) {
+            turnAway(c, "refused a connection: no buffer memory for it (" + (buffers.inUse() >> 10) + " KiB of "
+                    + (buffers.budget() >> 10) + " KiB in use by " + connections.size() + " connection(s); --buffer-memory)");
+            return;
+        }
+        NbdConnection conn;
+        try {
+            String peer = socketPath != null ? "unix" : String.valueOf(c.getRemoteAddress());
+            if (socketPath == null) {
+                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            conn = new NbdConnection(this, c, export, nextId.getAndIncrement(), peer, input);
+        } catch (IOException | RuntimeException | Error e) {
+            buffers.release(input);
+            throw e;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                conn.run();
+            } finally {
+                threads.remove(Thread.currentThread());
+            }
+        }, "nbd-" + export.disk().name() + "-c" + conn.id);
+        t.setDaemon(true);
+        connections.add(conn);
+        threads.add(t);
+        try {
+            t.start();
+        } catch (RuntimeException | Error e) {
+            // no thread (e.g. the OS refused one): nothing ran, so nothing but the buffer to undo
+            connections.remove(conn);
+            threads.remove(t);
+            buffers.release(input);
+            throw e;
+        }
+        accepted.incrementAndGet();
+        if (closing) {
+            conn.shutdown();
+        }
+        if (!handshakeTimeout.isZero()) {
+            conn.handshakeTimer(timer.schedule(conn::handshakeExpired, handshakeTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS));
+        }
+        NbdLog.debug(conn.who + ": connected");
+    }
+
+    /** Closes a connection the server will not serve: one log line, the client sees end of stream at once. */
+    private void turnAway(SocketChannel c, String why) {
+        turnedAway.incrementAndGet();
+        NbdLog.warn(why);
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing more to do
         }
     }
 
@@ -226,6 +298,24 @@ public final class NbdServer implements AutoCloseable {
     /** Connections that ended with a server bug: 0 unless something is wrong with the server. */
     public long internalErrors() {
         return internalErrors.get();
+    }
+
+    BufferPool buffers() {
+        return buffers;
+    }
+
+    /** Connections closed at once because of the connection limit or buffer memory (or a setup failure). */
+    public long turnedAwayConnections() {
+        return turnedAway.get();
+    }
+
+    /** Bytes of connection buffers that exist now (in use or kept for reuse): at most the buffer memory. */
+    public long bufferBytesReserved() {
+        return buffers.reserved();
+    }
+
+    public long bufferMemory() {
+        return buffers.budget();
     }
 
     SpinPolicy spinPolicy() {
@@ -250,14 +340,19 @@ public final class NbdServer implements AutoCloseable {
         return address instanceof InetSocketAddress ? ((InetSocketAddress) address).getPort() : -1;
     }
 
-    /** The NBD URI clients use (nbd+unix:///NAME?socket=PATH or nbd://HOST:PORT/NAME). */
+    /** Whether the server listens on every interface (a TCP wildcard address such as 0.0.0.0 or ::). */
+    public boolean listensOnEveryInterface() {
+        return address instanceof InetSocketAddress && ((InetSocketAddress) address).getAddress().isAnyLocalAddress();
+    }
+
+    /** The NBD URI of where the server listens (nbd+unix:///NAME?socket=PATH or nbd://ADDRESS:PORT/NAME). */
     public String uri() {
         String name = URLEncoder.encode(export.name(), StandardCharsets.UTF_8).replace("+", "%20");
         if (socketPath != null) {
             return "nbd+unix:///" + name + "?socket=" + socketPath;
         }
         InetSocketAddress a = (InetSocketAddress) address;
-        String host = a.getAddress().isAnyLocalAddress() ? "localhost" : a.getHostString();
+        String host = a.getAddress().getHostAddress(); // as bound: 0.0.0.0 when every interface
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
@@ -322,6 +417,12 @@ public final class NbdServer implements AutoCloseable {
         } catch (IOException ignored) {
             // stopping anyway
         }
+        try {
+            // First the acceptor: a connection it is admitting now must be in the sets below.
+            acceptor.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         List<NbdConnection> open = new ArrayList<>(connections);
         for (NbdConnection c : open) {
             c.shutdown();
@@ -344,11 +445,6 @@ public final class NbdServer implements AutoCloseable {
                     return;
                 }
             }
-        }
-        try {
-            acceptor.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
         if (socketPath != null) {

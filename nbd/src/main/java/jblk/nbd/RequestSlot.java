@@ -16,11 +16,16 @@ import jblk.blockcore.BlkStatus;
  *
  * <p>Nothing here allocates per request: bios, the header and a data buffer up to
  * {@link #RETAIN_MAX} bytes are kept from one request to the next. A larger request (up to 32 MiB)
- * gets a buffer of its own that is dropped after the reply; error replies build their message.
+ * takes a buffer from the server's {@link BufferPool} and gives it back after the reply; when the
+ * pool has none, {@link #buffer} says so and the request is answered ENOMEM. Error replies build
+ * their message. At connection close every buffer goes back to the pool.
  */
 final class RequestSlot implements BioEndIo {
-    /** Data buffers up to this size stay with the slot for the next request. */
-    static final int RETAIN_MAX = 1 << 20;
+    /**
+     * Data buffers up to this size stay with the slot for the next request (so small requests
+     * never touch the pool's lock); at most 128 slots x 128 KiB = 16 MiB per busy connection.
+     */
+    static final int RETAIN_MAX = 128 << 10;
     /** Smallest data buffer (one page). */
     static final int MIN_BUFFER = 4096;
     /** Longest error message sent in an ERROR chunk. */
@@ -40,6 +45,7 @@ final class RequestSlot implements BioEndIo {
     }
 
     private final NbdConnection conn;
+    private final BufferPool buffers;
     /** Link in the connection's reply, returned and free lists (in one at a time). */
     RequestSlot next;
 
@@ -69,8 +75,9 @@ final class RequestSlot implements BioEndIo {
     /** Bytes of {@link #data} the reply carries (READ data or extents). */
     int replyDataBytes;
 
-    RequestSlot(NbdConnection conn) {
+    RequestSlot(NbdConnection conn, BufferPool buffers) {
         this.conn = conn;
+        this.buffers = buffers;
     }
 
     /** Starts a request: clears the previous outcome. */
@@ -87,17 +94,28 @@ final class RequestSlot implements BioEndIo {
         this.payload = null;
     }
 
-    /** Makes {@link #data} hold at least {@code bytes}. */
+    /** Makes {@link #data} hold at least {@code bytes}; null when the server's buffer memory has none now. */
     ByteBuffer buffer(int bytes) {
+        ByteBuffer b;
         if (bytes <= RETAIN_MAX) {
             if (retained == null || retained.capacity() < bytes) {
-                int cap = Math.max(MIN_BUFFER, Integer.highestOneBit(Math.max(1, bytes - 1)) << 1);
-                retained = ByteBuffer.allocateDirect(Math.min(cap, RETAIN_MAX));
+                b = buffers.tryAcquire(Math.max(MIN_BUFFER, bytes));
+                if (b == null) {
+                    return null;
+                }
+                if (retained != null) {
+                    buffers.release(retained);
+                }
+                retained = b;
             }
-            data = retained;
+            b = retained;
         } else {
-            data = ByteBuffer.allocateDirect(bytes);
+            b = buffers.tryAcquire(bytes);
+            if (b == null) {
+                return null;
+            }
         }
+        data = b;
         // Bio says position and limit are ignored, but drivers copy with absolute bulk puts,
         // which check against the limit: hand them the whole buffer.
         data.clear();
@@ -205,13 +223,24 @@ final class RequestSlot implements BioEndIo {
         h.flip();
     }
 
+    /** At connection close: the kept buffer too goes back to the pool. */
+    void releaseAll() {
+        release();
+        if (retained != null) {
+            buffers.release(retained);
+            retained = null;
+            data = null;
+        }
+    }
+
     private void simple(ByteBuffer h, int err) {
         h.putInt(NbdProto.SIMPLE_REPLY_MAGIC).putInt(err).putLong(cookie);
     }
 
-    /** After the reply went out: drop a one-off large buffer and message references. */
+    /** After the reply went out: a large buffer goes back to the pool; message references are dropped. */
     void release() {
-        if (data != retained) {
+        if (data != null && data != retained) {
+            buffers.release(data);
             data = null;
         }
         payload = null;

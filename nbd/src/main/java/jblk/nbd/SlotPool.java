@@ -22,8 +22,11 @@ final class SlotPool {
     private final AtomicLong bytes = new AtomicLong();
     private volatile Thread waiter;
 
-    SlotPool(NbdConnection conn) {
+    private final BufferPool buffers;
+
+    SlotPool(NbdConnection conn, BufferPool buffers) {
         this.conn = conn;
+        this.buffers = buffers;
     }
 
     /**
@@ -45,7 +48,7 @@ final class SlotPool {
                 }
                 if (created < MAX_SLOTS) {
                     created++;
-                    return take(new RequestSlot(conn), dataBytes);
+                    return take(new RequestSlot(conn, buffers), dataBytes);
                 }
             }
             whileWaiting.run();
@@ -66,6 +69,18 @@ final class SlotPool {
             bytes.addAndGet(dataBytes);
         }
         return s;
+    }
+
+    /** At connection close, after every slot came back: their kept data buffers go back to the server. */
+    void releaseBuffers() {
+        RequestSlot s = free;
+        free = null;
+        for (int pass = 0; pass < 2; pass++) {
+            for (; s != null; s = s.next) {
+                s.releaseAll();
+            }
+            s = returned.takeAll();
+        }
     }
 
     /** Gives {@code s} back (any thread): its reply was sent, dropped, or never needed. */

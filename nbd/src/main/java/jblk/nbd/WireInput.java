@@ -36,9 +36,11 @@ final class WireInput {
     private int misses;
     private int backoff;
 
-    WireInput(SocketChannel ch, int capacity, Runnable beforeBlock) {
+    /** Reads {@code ch} through {@code buffer} (the connection's, from the server's {@link BufferPool}). */
+    WireInput(SocketChannel ch, ByteBuffer buffer, Runnable beforeBlock) {
         this.ch = ch;
-        this.buf = ByteBuffer.allocateDirect(capacity);
+        this.buf = buffer;
+        this.buf.clear();
         this.buf.flip(); // read mode, empty
         this.beforeBlock = beforeBlock;
     }

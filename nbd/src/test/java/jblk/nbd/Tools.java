@@ -2,6 +2,8 @@ package jblk.nbd;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,11 +36,22 @@ final class Tools {
     private Tools() {
     }
 
-    /** Fails the test with the Debian package to install when {@code tool} is not on PATH. */
+    /** Tools found missing so far: each is reported once per test JVM. */
+    private static final java.util.Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Skips the test (a JUnit assumption) when {@code tool} is not on PATH, and says so once per
+     * missing tool, on stderr: which tool, which Debian package has it, and that {@code ./jblk test}
+     * installs it. The run's "Skipped" count and the skip reasons in the reports tell the rest.
+     */
     static void require(String tool, String debianPackage) {
         if (find(tool) == null) {
-            fail(tool + " is not installed (not on PATH): install the Debian package " + debianPackage
-                    + " (CI's .ci/run installs fio, nbdkit, libnbd-bin and qemu-utils)");
+            String why = tool + " is not installed (not on PATH): tests that drive it are skipped; install the Debian "
+                    + "package " + debianPackage + ", or run ./jblk test, which installs fio, nbdkit, libnbd-bin and qemu-utils";
+            if (REPORTED.add(tool)) {
+                System.err.println("jblk nbd tests: SKIPPED: " + why);
+            }
+            Assumptions.assumeTrue(false, why);
         }
     }
 

@@ -56,6 +56,14 @@ public final class NullBlkModule implements AutoCloseable {
         return new NullBlkModule(NullbParams.parse(args), driver, ownership, null, null);
     }
 
+    /**
+     * As {@link #load(String, DriverKind, Ownership)}, with a memory budget: the bytes of pages a
+     * memory-backed device may hold (default: the JVM's direct memory limit).
+     */
+    public static NullBlkModule load(String args, DriverKind driver, Ownership ownership, long memoryBudget) {
+        return new NullBlkModule(NullbParams.parse(args), driver, ownership, null, memoryBudget);
+    }
+
     /** As {@link #load(String, DriverKind, Ownership)}, with seeded fault injection and a memory budget. */
     public static NullBlkModule load(String args, DriverKind driver, Ownership ownership, long seed, long memoryBudget) {
         return new NullBlkModule(NullbParams.parse(args), driver, ownership, seed, memoryBudget);

@@ -2,6 +2,7 @@ package jblk.nullblk;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import jblk.blockcore.DirectMemory;
 
 /**
  * Where memory-backed null_blk keeps its pages: 4 KiB pages carved from 1 MiB direct (off-heap)
@@ -20,11 +21,14 @@ final class PagePool {
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     static final int SLAB_SHIFT = 8;
     static final int SLAB_PAGES = 1 << SLAB_SHIFT;
+    static final int SLAB_BYTES = SLAB_PAGES * PAGE_SIZE;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(PAGE_SIZE);
 
     private final long budgetBytes;
     private volatile ByteBuffer[] slabs = new ByteBuffer[16];
     private int nrSlabs;
+    /** A thread is allocating a slab outside the lock; others wait for it rather than add one too. */
+    private boolean growing;
     private int nextFresh;
     private int[] free = new int[64];
     private int nrFree;
@@ -34,20 +38,51 @@ final class PagePool {
         this.budgetBytes = budgetBytes;
     }
 
-    /** A zeroed page's number, or -1 when the budget or the JVM's direct memory is exhausted. */
-    synchronized int alloc() {
-        if ((pagesInUse + 1) * PAGE_SIZE > budgetBytes) {
-            return -1;
-        }
-        int h;
-        if (nrFree > 0) {
-            h = free[--nrFree];
-        } else {
-            if (nextFresh == nrSlabs * SLAB_PAGES) {
-                ByteBuffer slab;
+    /**
+     * A zeroed page's number, or -1 at once when the budget or the JVM's direct memory is
+     * exhausted. The budget is this pool's own count; the JVM's limit is checked before a new slab
+     * is asked for ({@link DirectMemory#fits}), because {@code allocateDirect} at the limit forces
+     * a GC and retries for about a second before it fails. The slab is allocated outside the lock,
+     * so pages from the free list keep flowing meanwhile.
+     */
+    int alloc() {
+        while (true) {
+            synchronized (this) {
+                if ((pagesInUse + 1) * PAGE_SIZE > budgetBytes) {
+                    return -1;
+                }
+                if (nrFree > 0) {
+                    pagesInUse++;
+                    return free[--nrFree];
+                }
+                if (nextFresh < nrSlabs * SLAB_PAGES) {
+                    pagesInUse++;
+                    return nextFresh++;
+                }
+                if (growing) {
+                    // another thread is adding a slab: its pages are ours to take next
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return -1;
+                    }
+                    continue;
+                }
+                growing = true;
+            }
+            ByteBuffer slab = null;
+            if (DirectMemory.fits(SLAB_BYTES)) {
                 try {
-                    slab = ByteBuffer.allocateDirect(SLAB_PAGES * PAGE_SIZE);
+                    slab = ByteBuffer.allocateDirect(SLAB_BYTES);
                 } catch (OutOfMemoryError e) {
+                    slab = null; // another allocator took the room after the check: fail this write
+                }
+            }
+            synchronized (this) {
+                growing = false;
+                notifyAll();
+                if (slab == null) {
                     return -1;
                 }
                 if (nrSlabs == slabs.length) {
@@ -55,12 +90,9 @@ final class PagePool {
                 }
                 ByteBuffer[] s = slabs;
                 s[nrSlabs++] = slab;
-                slabs = s; // publish
+                slabs = s; // publish: readers index slabs without the lock (volatile write, read in slab())
             }
-            h = nextFresh++;
         }
-        pagesInUse++;
-        return h;
     }
 
     /** Returns a page, zeroed for its next user. */
@@ -102,22 +134,6 @@ final class PagePool {
 
     /** The JVM's direct memory limit (-XX:MaxDirectMemorySize, default the max heap size). */
     static long defaultBudget() {
-        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("-XX:MaxDirectMemorySize=")) {
-                return parseSize(arg.substring("-XX:MaxDirectMemorySize=".length()));
-            }
-        }
-        return Runtime.getRuntime().maxMemory();
-    }
-
-    static long parseSize(String s) {
-        String t = s.trim().toLowerCase();
-        long mult = 1;
-        char c = t.charAt(t.length() - 1);
-        if (c == 'k' || c == 'm' || c == 'g' || c == 't') {
-            mult = c == 'k' ? 1L << 10 : c == 'm' ? 1L << 20 : c == 'g' ? 1L << 30 : 1L << 40;
-            t = t.substring(0, t.length() - 1);
-        }
-        return Long.parseLong(t) * mult;
+        return DirectMemory.max();
     }
 }

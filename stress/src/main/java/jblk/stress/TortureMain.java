@@ -74,6 +74,10 @@ public final class TortureMain implements Callable<Integer> {
         CommandLine cl = new CommandLine(t);
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(out, true));
+        cl.setParameterExceptionHandler((e, a) -> { // one line, no usage dump (--help shows it)
+            e.getCommandLine().getErr().println("jblk torture: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
         return cl.execute(args);
     }
 
@@ -117,10 +121,16 @@ public final class TortureMain implements Callable<Integer> {
             this.checks = new Checks(out);
         }
 
+        /** The seed and the command that replays this run: printed first, and last, under the verdict. */
+        String rerun() {
+            return "seed " + seed + "; rerun: ./jblk torture --seed " + seed + " --runtime " + runtime + " --ownership "
+                    + mode + " --submitters " + submitters;
+        }
+
         int execute() {
             out.printf("jblk torture: seed %d, runtime %d s, ownership %s, %d submitters per device%n", seed, runtime,
                     mode, submitters);
-            out.printf("  rerun: ./jblk torture --seed %d --runtime %d --ownership %s%n", seed, runtime, mode);
+            out.println("  " + rerun());
             logs = LogCapture.install();
             try {
                 devices.add(device(1, "safe", DriverKind.SAFE));
@@ -153,7 +163,7 @@ public final class TortureMain implements Callable<Integer> {
             } finally {
                 logs.uninstall();
             }
-            return checks.finish();
+            return checks.finish(rerun());
         }
 
         private void join(Thread t, long seconds) {
@@ -357,11 +367,13 @@ public final class TortureMain implements Callable<Integer> {
             }
         }
 
-        int finish() {
+        /** The checks, the verdict, and under it {@code rerun} (seed and command), so a failed run ends with them. */
+        int finish(String rerun) {
             out.println();
             out.println("Checks:");
             lines.forEach(out::println);
             out.println(passed + " passed, " + failed + " failed");
+            out.println(rerun);
             return failed == 0 ? 0 : 1;
         }
     }

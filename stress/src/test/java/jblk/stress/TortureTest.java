@@ -32,7 +32,8 @@ class TortureTest {
         int rc = TortureMain.run(new String[] {"--runtime", "3", "--seed", "7", "--submitters", "2"}, out);
         assertEquals(0, rc, output());
         assertTrue(output().contains("seed 7"), output());
-        assertTrue(output().matches("(?s).*\\n[1-9][0-9]* passed, 0 failed\\n.*"), output());
+        assertTrue(output().matches("(?s).*\\n[1-9][0-9]* passed, 0 failed\\nseed 7; rerun: ./jblk torture --seed 7 "
+                + "--runtime 3 --ownership checked --submitters 2\\n"), output());
         assertTrue(output().contains("every injected violation was refused"), output());
     }
 
@@ -41,6 +42,28 @@ class TortureTest {
         int rc = TortureMain.run(new String[] {"--runtime", "3", "--seed", "11", "--ownership", "debug"}, out);
         assertEquals(0, rc, output());
         assertTrue(output().contains("PASS safe: each refusal reported once in debug mode"), output());
+    }
+
+    /** Issue 17 item 13: a failing run ends with its seed and rerun command, right under the verdict. */
+    @Test
+    void aFailingRunEndsWithItsSeedAndRerunCommand() {
+        TortureMain.Checks c = new TortureMain.Checks(out);
+        c.check(true, "one thing held");
+        c.check(false, "another did not");
+        assertEquals(1, c.finish("seed 42; rerun: ./jblk torture --seed 42 --runtime 5 --ownership checked --submitters 3"));
+        String[] lines = output().strip().split("\n");
+        assertEquals("1 passed, 1 failed", lines[lines.length - 2]);
+        assertEquals("seed 42; rerun: ./jblk torture --seed 42 --runtime 5 --ownership checked --submitters 3",
+                lines[lines.length - 1]);
+    }
+
+    /** Item 11: a bad option is one line naming it, no usage dump. */
+    @Test
+    void aBadOptionIsOneLine() {
+        assertEquals(2, TortureMain.run(new String[] {"--runtime", "0"}, out));
+        String o = output().strip();
+        assertEquals(1, o.lines().count(), o);
+        assertTrue(o.startsWith("jblk torture: --runtime 0 is out of range: allowed 1..86400 seconds"), o);
     }
 
     @Test
