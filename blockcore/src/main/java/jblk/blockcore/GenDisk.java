@@ -92,7 +92,7 @@ public final class GenDisk implements AutoCloseable {
     /** Opens a submitting context (a "CPU"): see {@link SwQueue}. Close it when done. */
     public SwQueue openQueue() {
         if (closed) {
-            throw new IllegalStateException(name + " is closed");
+            throw new DiskClosedException(name + " is closed");
         }
         return queue.allocCtx();
     }
