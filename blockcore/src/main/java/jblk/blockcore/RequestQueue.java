@@ -34,6 +34,8 @@ final class RequestQueue {
 
     final Kblockd kblockd;
     final TimeoutScanner timeoutScanner;
+    /** {@code q->timeout}: when a shared-tag user may count as idle. */
+    final TimeoutTimer timeoutTimer = new TimeoutTimer();
     private final RequestList requeueList = new RequestList();
     private final CoarseClock clock = new CoarseClock();
 
