@@ -440,6 +440,19 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
         return l;
     }
 
+    /** The requests waiting here for their {@code type} hctx, in order (debugfs). */
+    Request[] pendingSnapshot(HctxType type) {
+        synchronized (pending) {
+            RequestList l = pending[type.ordinal()];
+            Request[] out = new Request[l.size()];
+            int i = 0;
+            for (Request r = l.peek(); r != null && i < out.length; r = r.next) {
+                out[i++] = r;
+            }
+            return out;
+        }
+    }
+
     int pendingCount() {
         synchronized (pending) {
             int n = 0;
