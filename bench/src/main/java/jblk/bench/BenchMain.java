@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import jblk.blockcore.GenDisk;
 import jblk.blockcore.SwQueue;
 import jblk.nullblk.DriverKind;
 import jblk.nullblk.NullBlkModule;
@@ -88,8 +87,13 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--output", description = "write the report to this file instead of stdout")
     Path output;
 
-    @Option(names = "--nullb", description = "null_blk parameters, as modprobe takes them (see --list-params)")
+    @Option(names = "--nullb", description = {"null_blk parameters, as modprobe takes them (see --list-params);",
+        "--nullbN \"attr=value ...\" gives device nullbN attributes of its own on top"})
     String nullb = "";
+
+    @Option(names = "--filename", description = {"the device(s) the jobs use: /dev/nullbN, ':'-separated",
+        "(job j on the (j mod count)th; default /dev/nullb0)"})
+    String filename;
 
     @Option(names = "--driver", description = "raw (C-style) or safe (Rust-style) null_blk (default: ${DEFAULT-VALUE})")
     String driver = "safe";
@@ -103,6 +107,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--list-params", description = "list null_blk's parameters and exit")
     boolean listParams;
 
+    /** The --nullbN options, taken out before picocli parses the rest. */
+    private Map<Integer, String> perDevice = Map.of();
     private PrintStream out = System.out;
     private PrintStream err = System.err;
 
@@ -115,7 +121,15 @@ public final class BenchMain implements Callable<Integer> {
         BenchMain m = new BenchMain();
         m.out = out;
         m.err = err;
-        return Cli.execute(m, "jblk bench", args, out, err);
+        DeviceArgs d;
+        try {
+            d = DeviceArgs.extract(args);
+        } catch (IllegalArgumentException e) {
+            err.println("jblk bench: " + e.getMessage());
+            return Cli.USAGE;
+        }
+        m.perDevice = d.perDevice;
+        return Cli.execute(m, "jblk bench", d.rest, out, err);
     }
 
     @Override
@@ -128,12 +142,8 @@ public final class BenchMain implements Callable<Integer> {
         if (output != null) {
             ReportFile.prepare("--output", output);
         }
-        NullbParams params;
-        try {
-            params = NullbParams.parse(nullb);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--nullb: " + e.getMessage());
-        }
+        BenchDevices devices = BenchDevices.plan(nullb, perDevice, filename);
+        NullbParams params = devices.first();
         DriverKind drv = DriverKind.parse(driver);
         Ownership own;
         if (ownership == null) {
@@ -203,6 +213,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         BenchLimits.iodepth(iodepth);
         BenchLimits.buffers(numjobs, iodepth, bsBytes, params);
+        devices.checkOthers(bsBytes, offBytes, sizeBytes);
         long ioLimit = timed ? 0 : sizeBytes;
         int sampleShift = Integer.numberOfTrailingZeros(clatSample);
         JobSpec base = new JobSpec(name, mode, mix, (int) bsBytes, iodepth, offBytes, sizeBytes, ioLimit, sampleShift,
@@ -232,21 +243,21 @@ public final class BenchMain implements Callable<Integer> {
 
         WorkloadRunner.RunResult result;
         String deviceLine;
-        try (NullBlkModule m = NullBlkModule.load(params.toString(), drv, own)) {
-            GenDisk disk = m.device(0).disk();
+        List<String> diskUtil;
+        try (NullBlkModule m = devices.load(drv, own)) {
             List<SwQueue> queues = new ArrayList<>();
             List<IoJob> jobs = new ArrayList<>();
             try {
                 for (int j = 0; j < specs.size(); j++) {
-                    SwQueue q = disk.openQueue();
+                    SwQueue q = devices.disk(m, j).openQueue();
                     queues.add(q);
                     jobs.add(new IoJob(specs.get(j), q, j));
                 }
-                deviceLine = disk.name() + ": " + drv + " null_blk" + (drv == DriverKind.SAFE ? ", ownership " + own : "")
-                        + "; parameters: " + (params.toString().isEmpty() ? "(defaults)" : params.toString())
-                        + "; " + disk.nrHwQueues() + " hw queue(s), capacity " + Units.binary(capacity)
-                        + (clatSample > 1 ? "; latency of 1 in " + clatSample + " I/Os" : "");
+                deviceLine = devices.describe(m, specs.size(), drv, own,
+                        clatSample > 1 ? "; latency of 1 in " + clatSample + " I/Os" : "");
+                long t0 = System.nanoTime();
                 result = WorkloadRunner.run(jobs, rampNs, runtimeNs, WorkloadRunner.DEFAULT_SAMPLE_NS);
+                diskUtil = DiskUtil.lines(devices.usedDisks(m), (System.nanoTime() - t0) / 1_000_000L);
             } finally {
                 for (SwQueue q : queues) {
                     q.close();
@@ -283,7 +294,11 @@ public final class BenchMain implements Callable<Integer> {
                 global.put("do_verify", doVer ? "1" : "0");
             }
             global.put("ioengine", "jblk");
-            global.put("nullb", params.toString());
+            global.put("nullb", NullbParams.parse(nullb).toString());
+            if (filename != null) {
+                global.put("filename", filename);
+            }
+            perDevice.forEach((dev, attrs) -> global.put("nullb" + dev, attrs));
             global.put("driver", drv.toString());
             global.put("ownership", own.toString());
             Map<String, String> jobOpts = new LinkedHashMap<>();
@@ -303,7 +318,7 @@ public final class BenchMain implements Callable<Integer> {
                             + "Starting %d thread%s",
                     name, mode.fioName(), bsBytes, bsBytes, bsBytes, bsBytes, bsBytes, bsBytes, iodepth, numjobs,
                     numjobs == 1 ? "" : "s");
-            report = FioText.write(units, header, deviceLine, Version.VERSION);
+            report = FioText.write(units, header, deviceLine, Version.VERSION) + DiskUtil.section(diskUtil);
         }
         if (output != null) {
             ReportFile.write("--output", output, report);

@@ -7,19 +7,23 @@ import java.security.NoSuchAlgorithmException;
 import java.util.zip.CRC32C;
 
 /**
- * fio-style verification of one block: a written block carries a header (magic, its own offset,
- * the seed of its payload, its length, a checksum) and a pseudo-random payload; reading it back
- * checks the magic, that it is the block that belongs at this offset, and the checksum over
- * header and payload. One instance per job (it keeps its digest state); not thread safe.
+ * fio-style verification of one block ({@code struct verify_header}): a written block carries a
+ * header (magic, its own offset, the seed of its payload, its length, the job's write sequence
+ * number {@code numberio}, a checksum) and a pseudo-random payload; reading it back checks the
+ * magic, that it is the block that belongs at this offset, the checksum over header and payload,
+ * and (for jobs that write) that it is the last write issued there: a dropped overwrite leaves an
+ * older block whose checksum is still good, and only its numberio gives it away. One instance per
+ * job (it keeps its digest state); not thread safe.
  *
  * <pre>
- * [0,4) magic  [4,12) offset  [12,20) seed  [20,24) length  [24,24+n) checksum  ... [48,bs) payload
+ * [0,4) magic  [4,12) offset  [12,20) seed  [20,24) length  [24,32) numberio  [32,32+n) checksum  ... [48,bs) payload
  * </pre>
  */
 final class BlockVerifier {
     static final int MAGIC = 0x6a626c6b; // "jblk"
     static final int HEADER_BYTES = 48;
-    private static final int CHECKED_HEADER = 24;
+    private static final int NUMBERIO = 24;
+    private static final int CHECKED_HEADER = 32;
 
     private final VerifyMode mode;
     private final CRC32C crc = new CRC32C();
@@ -35,13 +39,17 @@ final class BlockVerifier {
         }
     }
 
-    /** Writes a verifiable block for {@code offset} into {@code b} (a view of exactly one block). */
-    void fill(ByteBuffer b, long offset, long seed) {
+    /**
+     * Writes a verifiable block for {@code offset} into {@code b} (a view of exactly one block),
+     * stamped with the job's write sequence number {@code numberio}.
+     */
+    void fill(ByteBuffer b, long offset, long seed, long numberio) {
         int bs = b.capacity();
         b.putInt(0, MAGIC);
         b.putLong(4, offset);
         b.putLong(12, seed);
         b.putInt(20, bs);
+        b.putLong(NUMBERIO, numberio);
         long x = seed | 1;
         for (int i = HEADER_BYTES; i < bs; i += 8) {
             x ^= x << 13;
@@ -91,7 +99,21 @@ final class BlockVerifier {
         return null;
     }
 
-    /** The checksum of the header's first 24 bytes and the payload, into {@link #digest}. */
+    /**
+     * Checks the write sequence number of a block that {@link #check} passed: it must be the last
+     * write issued to this block ({@code want}), or, when writes to it overlapped in flight and
+     * either could have landed last, any of {@code [lowest, want]}. Null when good, else fio's words.
+     */
+    static String checkNumberio(ByteBuffer b, long offset, long lowest, long want) {
+        long got = b.getLong(NUMBERIO);
+        if (got < lowest || got > want) {
+            return "verify: bad header numberio " + got + ", wanted " + want + " at offset " + offset + ", length "
+                    + b.capacity() + " (a write that was acknowledged is not on the device)";
+        }
+        return null;
+    }
+
+    /** The checksum of the header's first 32 bytes and the payload, into {@link #digest}. */
     private void checksum(ByteBuffer b) {
         int bs = b.capacity();
         if (mode == VerifyMode.CRC32C) {

@@ -3,6 +3,7 @@ package jblk.bench;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import jblk.blockcore.Bio;
 import jblk.blockcore.BioEndIo;
@@ -103,6 +104,10 @@ final class IoJob implements Runnable {
     private final long[] slotOffset;
     /** Whether the slot's current I/O was submitted in the measured window (only those count). */
     private final boolean[] slotMeasured;
+    /** With verify: the block each slot's in-flight write goes to, else -1 (finds overlapping writes). */
+    private final long[] slotWriteBlock;
+    /** fio's numberio: this job's writes issued so far; each verified block carries its write's. */
+    private long numberio;
     /** This thread's CPU time (total, user) from entering the measured window to the end of the main phase. */
     private long cpuStartNs = -1;
     private long userStartNs = -1;
@@ -131,6 +136,8 @@ final class IoJob implements Runnable {
         this.doneNs = new long[depth];
         this.slotOffset = new long[depth];
         this.slotMeasured = new boolean[depth];
+        this.slotWriteBlock = new long[depth];
+        Arrays.fill(slotWriteBlock, -1L);
         this.local = new int[depth];
         this.free = new int[depth];
         this.remote = new CompletionStack(depth);
@@ -146,7 +153,7 @@ final class IoJob implements Runnable {
             free[freeCount++] = i;
         }
         this.verifier = spec.verifying() ? new BlockVerifier(spec.verify()) : null;
-        this.written = spec.verifying() && spec.rw().writes ? new WrittenBlocks(spec.blocks()) : null;
+        this.written = spec.verifying() && spec.rw().writes ? new WrittenBlocks(spec.blocks(), bs) : null;
         this.checkReads = spec.verifying() && !spec.rw().writes;
     }
 
@@ -324,8 +331,16 @@ final class IoJob implements Runnable {
         }
         ReqOp op = mixed ? (offsets.percent() < rwmixread ? ReqOp.READ : ReqOp.WRITE) : fixedOp;
         long off = random ? offsets.random() : offsets.sequential();
+        slotWriteBlock[i] = -1L;
         if (op == ReqOp.WRITE) {
-            verifier.fill(views[i], off, offsets.nextRandom());
+            long blk = offsets.blockOf(off);
+            boolean overlaps = false;
+            for (long other : slotWriteBlock) {
+                overlaps |= other == blk;
+            }
+            verifier.fill(views[i], off, offsets.nextRandom(), ++numberio);
+            written.issued(blk, numberio, overlaps);
+            slotWriteBlock[i] = blk;
         } else if (checkReads) {
             BlockVerifier.poison(views[i]);
         }
@@ -406,6 +421,10 @@ final class IoJob implements Runnable {
         boolean read = bio.op() == ReqOp.READ;
         if (verifying || (checkReads && read)) {
             String bad = verifier.check(views[i], slotOffset[i]);
+            if (bad == null && verifying) {
+                long blk = offsets.blockOf(slotOffset[i]);
+                bad = BlockVerifier.checkNumberio(views[i], slotOffset[i], written.lowest(blk), written.last(blk));
+            }
             verified++;
             if (bad != null) {
                 fail(Errno.EILSEQ, bad);
@@ -413,9 +432,7 @@ final class IoJob implements Runnable {
             }
             return !verifying;
         }
-        if (written != null && !read) {
-            written.mark(offsets.blockOf(slotOffset[i]));
-        }
+        slotWriteBlock[i] = -1L; // this write has landed: no longer overlaps the next ones
         return true;
     }
 

@@ -1,43 +1,61 @@
 package jblk.bench;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
- * The blocks a verifying job has written (one bit per block of its region), walked in order by the
- * verify phase, as fio keeps its log of written blocks to read back. Submitter thread only.
+ * The blocks a verifying job has written and the write sequence number ({@code numberio}) of the
+ * last write issued to each, as fio's log of written blocks (its io pieces) keeps them to read back:
+ * the verify phase walks them in order and checks each block's header against it. When a write is
+ * issued while another to the same block is still in flight, either may land last; the block then
+ * accepts any numberio from the oldest of them on. Submitter thread only.
  */
 final class WrittenBlocks {
-    private final long[] bits;
-    private final long blocks;
-    private long cursor;
+    /** One long per block: at most 128 MiB of bookkeeping. */
+    static final long MAX_BLOCKS = 1L << 24;
 
-    WrittenBlocks(long blocks) {
-        if (blocks > (long) Integer.MAX_VALUE * 64) {
-            throw new IllegalArgumentException("--size holds " + blocks + " blocks: too many to verify; use a smaller --size");
+    private final long[] last;
+    private final Map<Long, Long> lowest = new HashMap<>();
+    private int cursor;
+
+    WrittenBlocks(long blocks, int bs) {
+        if (blocks > MAX_BLOCKS) {
+            throw new IllegalArgumentException("--size holds " + blocks + " blocks of --bs=" + bs
+                    + ": too many to verify (allowed at most " + MAX_BLOCKS + " blocks); use a smaller --size or a larger --bs");
         }
-        this.blocks = blocks;
-        this.bits = new long[(int) ((blocks + 63) >>> 6)];
+        this.last = new long[(int) blocks];
     }
 
-    void mark(long block) {
-        bits[(int) (block >>> 6)] |= 1L << block;
+    /** A write with sequence number {@code numberio} (from 1) was issued to {@code block}. */
+    void issued(long block, long numberio, boolean overlapsAnInFlightWrite) {
+        int b = (int) block;
+        if (overlapsAnInFlightWrite && last[b] != 0) {
+            lowest.merge(block, last[b], Math::min);
+        } else {
+            lowest.remove(block);
+        }
+        last[b] = numberio;
+    }
+
+    /** The numberio of the last write issued to {@code block} (0: never written). */
+    long last(long block) {
+        return last[(int) block];
+    }
+
+    /** The oldest numberio {@code block} may hold: {@link #last} unless writes to it overlapped. */
+    long lowest(long block) {
+        Long lo = lowest.get(block);
+        return lo != null ? lo : last[(int) block];
     }
 
     /** The next written block at or after the cursor, in order, or -1 when there are no more. */
     long next() {
-        long b = cursor;
-        while (b < blocks) {
-            int w = (int) (b >>> 6);
-            long set = bits[w] & (-1L << b);
-            if (set != 0) {
-                long found = ((long) w << 6) + Long.numberOfTrailingZeros(set);
-                if (found >= blocks) {
-                    break;
-                }
-                cursor = found + 1;
-                return found;
+        while (cursor < last.length) {
+            int b = cursor++;
+            if (last[b] != 0) {
+                return b;
             }
-            b = (long) (w + 1) << 6;
         }
-        cursor = blocks;
         return -1;
     }
 }

@@ -153,10 +153,11 @@ class IoJobTest {
     }
 
     /** A safe-driver wrapper that flips one byte of every read before it completes: a corrupting device. */
-    static final class CorruptReads implements Operations<NullCmd, NullQueue> {
-        private final Operations<NullCmd, NullQueue> ops;
+    /** Forwards every call to the null_blk driver it wraps. */
+    static class Forwarding implements Operations<NullCmd, NullQueue> {
+        final Operations<NullCmd, NullQueue> ops;
 
-        CorruptReads(Operations<NullCmd, NullQueue> ops) {
+        Forwarding(Operations<NullCmd, NullQueue> ops) {
             this.ops = ops;
         }
 
@@ -187,16 +188,28 @@ class IoJobTest {
 
         @Override
         public void complete(RequestRef<NullCmd> rq) {
-            if (rq.op() == ReqOp.READ) {
-                int at = rq.bufOffset() + 1000;
-                rq.buffer().put(at, (byte) (rq.buffer().get(at) ^ 0x10));
-            }
             ops.complete(rq);
         }
 
         @Override
         public EhTimerReturn timeout(RequestRef<NullCmd> rq) {
             return ops.timeout(rq);
+        }
+    }
+
+    /** Flips a payload byte of every read. */
+    static final class CorruptReads extends Forwarding {
+        CorruptReads(Operations<NullCmd, NullQueue> ops) {
+            super(ops);
+        }
+
+        @Override
+        public void complete(RequestRef<NullCmd> rq) {
+            if (rq.op() == ReqOp.READ) {
+                int at = rq.bufOffset() + 1000;
+                rq.buffer().put(at, (byte) (rq.buffer().get(at) ^ 0x10));
+            }
+            ops.complete(rq);
         }
     }
 
@@ -214,6 +227,70 @@ class IoJobTest {
             assertEquals(Errno.EILSEQ, j.error(), "a flipped payload byte is a verify failure");
             assertTrue(j.errorDetail().contains("bad " + verify + " checksum at offset"), j.errorDetail());
             assertEquals(j.submittedTotal(), j.completedTotal());
+        } finally {
+            dev.close();
+        }
+    }
+
+    /** Acknowledges the first overwrite without storing it: the lost write fio's numberio exists to catch. */
+    static final class DropOneOverwrite extends Forwarding {
+        private final java.util.Set<Long> written = new java.util.HashSet<>();
+        volatile long droppedAt = -1;
+
+        DropOneOverwrite(Operations<NullCmd, NullQueue> ops) {
+            super(ops);
+        }
+
+        @Override
+        public BlkStatus queueRq(NullQueue hw, RequestRef<NullCmd> rq, boolean isLast) {
+            if (rq.op() == ReqOp.WRITE && !written.add(rq.sector()) && droppedAt < 0) {
+                droppedAt = rq.sector() << 9;
+                rq.endOk();
+                return BlkStatus.OK;
+            }
+            return super.queueRq(hw, rq, isLast);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"crc32c", "md5"})
+    void verifyCatchesALostOverwrite(String verify) throws Exception {
+        DropOneOverwrite[] drop = new DropOneOverwrite[1];
+        NullbDevice dev = new NullbDevice("nullb0", NullbParams.parse("memory_backed=1 gb=1 irqmode=0 poll_queues=0"),
+                DriverKind.SAFE, Ownership.CHECKED).wrapSafe(ops -> drop[0] = new DropOneOverwrite(ops));
+        dev.power(true);
+        try (SwQueue q = dev.disk().openQueue()) {
+            // 16 blocks written twice in order: the first overwrite (block 0, second pass) is dropped
+            // and nothing writes that block again, so its old, well-formed block is what verify reads.
+            JobSpec s = new JobSpec("v", RwMode.WRITE, 0, 4096, 1, 0, 64 << 10, 128 << 10, 0,
+                    VerifyMode.parse(verify), true, 7);
+            IoJob j = new IoJob(s, q, 0);
+            WorkloadRunner.run(List.of(j), 0, 0, WorkloadRunner.DEFAULT_SAMPLE_NS);
+            assertEquals(0, drop[0].droppedAt, "the second pass's first write was dropped");
+            assertEquals(Errno.EILSEQ, j.error(), "an acknowledged write that never landed is a verify failure");
+            assertTrue(j.errorDetail().contains("bad header numberio"), j.errorDetail());
+            assertTrue(j.errorDetail().contains("at offset " + drop[0].droppedAt), j.errorDetail());
+            assertEquals(j.submittedTotal(), j.completedTotal());
+        } finally {
+            dev.close();
+        }
+    }
+
+    @Test
+    void overlappingOverwritesInFlightVerify() throws Exception {
+        // depth 32 on 8 blocks: writes to one block overlap in flight all the time; whichever
+        // lands last must verify (no false alarm), and nothing was dropped.
+        NullbDevice dev = new NullbDevice("nullb0",
+                NullbParams.parse("memory_backed=1 gb=1 irqmode=1 poll_queues=0 submit_queues=1"),
+                DriverKind.SAFE, Ownership.CHECKED);
+        dev.power(true);
+        try (SwQueue q = dev.disk().openQueue()) {
+            JobSpec s = new JobSpec("v", RwMode.RANDWRITE, 0, 4096, 32, 0, 32 << 10, 4 << 20, 0,
+                    VerifyMode.CRC32C, true, 11);
+            IoJob j = new IoJob(s, q, 0);
+            WorkloadRunner.run(List.of(j), 0, 0, WorkloadRunner.DEFAULT_SAMPLE_NS);
+            assertEquals(0, j.error(), j.errorDetail());
+            assertEquals(8, j.verified(), "each of the 8 blocks read back once");
         } finally {
             dev.close();
         }

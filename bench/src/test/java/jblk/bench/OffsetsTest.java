@@ -1,6 +1,7 @@
 package jblk.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -44,14 +45,36 @@ class OffsetsTest {
 
     @Test
     void writtenBlocksWalkInOrderOnce() {
-        WrittenBlocks w = new WrittenBlocks(200);
+        WrittenBlocks w = new WrittenBlocks(200, 4096);
         long[] marks = {199, 0, 63, 64, 65, 127, 64};
+        long n = 0;
         for (long m : marks) {
-            w.mark(m);
+            w.issued(m, ++n, false);
         }
+        assertEquals(7, w.last(64), "the last write issued to a block is the one to find there");
+        assertEquals(7, w.lowest(64));
         long[] want = {0, 63, 64, 65, 127, 199, -1, -1};
         for (long x : want) {
             assertEquals(x, w.next());
         }
+    }
+
+    @Test
+    void overlappingWritesWidenWhatABlockMayHold() {
+        WrittenBlocks w = new WrittenBlocks(4, 4096);
+        w.issued(1, 1, false);
+        w.issued(1, 2, true); // issued while write 1 was in flight: either may land last
+        w.issued(1, 3, true);
+        assertEquals(3, w.last(1));
+        assertEquals(1, w.lowest(1));
+        w.issued(1, 4, false); // nothing in flight any more: only write 4 may be there
+        assertEquals(4, w.lowest(1));
+    }
+
+    @Test
+    void tooManyBlocksToVerifyNamesTheOptions() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new WrittenBlocks(WrittenBlocks.MAX_BLOCKS + 1, 512));
+        assertTrue(e.getMessage().contains("--size") && e.getMessage().contains("--bs=512"), e.getMessage());
     }
 }

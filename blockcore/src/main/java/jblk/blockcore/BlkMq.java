@@ -12,14 +12,18 @@ public final class BlkMq {
 
     /**
      * {@code blk_mq_start_request}: the driver takes the request. Sets its deadline (the coarse
-     * clock plus the tag set's timeout) and marks it IN_FLIGHT; timeouts count from here.
+     * clock plus the tag set's timeout), arms the queue's rolling timer ({@code blk_add_timer};
+     * usually one read) and marks it IN_FLIGHT; timeouts count from here.
      */
     public static void startRequest(Request rq) {
         RequestQueue q = rq.q;
         long w = (long) Request.WORD.getOpaque(rq);
         assert RequestState.allocated(w) && RequestState.state(w) == RequestState.IDLE
                 : "startRequest on a request that is not allocated and idle: " + RequestState.toString(w);
-        rq.deadlineMs = q.jiffies() + q.timeoutMs + q.scanIntervalMs;
+        long now = q.jiffies();
+        long deadline = now + q.timeoutMs + q.scanIntervalMs;
+        rq.deadlineMs = deadline;
+        q.timeoutTimer.add(now, deadline);
         rq.setWordPlain((w & (RequestState.GEN_MASK | RequestState.REFS_MASK))
                 | RequestState.ALLOCATED | RequestState.IN_FLIGHT);
     }

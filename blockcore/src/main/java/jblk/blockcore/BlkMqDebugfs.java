@@ -16,6 +16,7 @@ final class BlkMqDebugfs {
     static Map<String, String> render(RequestQueue q) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("state", queueState(q));
+        m.put("freeze_depth", q.freezeDepth + "\n");
         m.put("requeue_list", requests(q, q.requeueSnapshot()));
         for (HwQueue h : q.hctxs) {
             String d = "hctx" + h.queueNum + "/";
@@ -28,6 +29,13 @@ final class BlkMqDebugfs {
             m.put(d + "run", h.runs.get() + "\n");
             m.put(d + "busy_returns", h.busyReturns.get() + "\n");
             m.put(d + "dev_resource_stalls", h.devResourceStalls.get() + "\n");
+            for (SwQueue c : h.ctxs) {
+                // blk_mq_debugfs_register_ctx: hctxN/cpuM/{default,read,poll}_rq_list
+                for (HctxType t : HctxType.VALUES) {
+                    m.put(d + "cpu" + c.index + "/" + t.name().toLowerCase() + "_rq_list",
+                            requests(q, c.pendingSnapshot(t)));
+                }
+            }
         }
         return m;
     }

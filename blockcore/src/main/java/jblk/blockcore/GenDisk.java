@@ -30,6 +30,7 @@ public final class GenDisk implements AutoCloseable {
     private volatile boolean closed;
     private volatile CloseReport closeReport;
     private volatile AllocationMap allocationMap;
+    private volatile int minor = -1;
 
     private GenDisk(Builder b) {
         this.name = b.name;
@@ -58,6 +59,7 @@ public final class GenDisk implements AutoCloseable {
             }
         }
         queue.startThreads();
+        minor = BlockDevices.add(this);
     }
 
     public static Builder builder(TagSet set) {
@@ -108,7 +110,7 @@ public final class GenDisk implements AutoCloseable {
     /** Opens a submitting context (a "CPU"): see {@link SwQueue}. Close it when done. */
     public SwQueue openQueue() {
         if (closed) {
-            throw new IllegalStateException(name + " is closed");
+            throw new DiskClosedException(name + " is closed");
         }
         return queue.allocCtx();
     }
@@ -164,6 +166,11 @@ public final class GenDisk implements AutoCloseable {
         return queue.freezeDepth != 0;
     }
 
+    /** {@code q->mq_freeze_depth}: how many freezes are in force (they nest). */
+    public int freezeDepth() {
+        return queue.freezeDepth;
+    }
+
     /** The queue/iostats switch: accounting on or off (off saves two clock reads per I/O). */
     public void setIostats(boolean on) {
         queue.iostats = on;
@@ -185,6 +192,16 @@ public final class GenDisk implements AutoCloseable {
         return queue.stats.fields();
     }
 
+    /** The disk's minor number in {@link BlockDevices#procDiskstats()}; -1 before it is added. */
+    public int minor() {
+        return minor;
+    }
+
+    /** /sys/block/&lt;dev&gt;/queue/: file name to content ({@code nr_requests}, limits, ...). */
+    public Map<String, String> sysfsQueue() {
+        return QueueSysfs.render(queue);
+    }
+
     /** /sys/block/&lt;dev&gt;/inflight: "reads writes" in the driver. */
     public String inflight() {
         return queue.stats.inflight();
@@ -192,8 +209,9 @@ public final class GenDisk implements AutoCloseable {
 
     /**
      * The blk-mq debugfs tree for this disk, file name to content: per hctx {@code state},
-     * {@code dispatch}, {@code busy}, {@code tags}, {@code type}, {@code active}; the queue's
-     * {@code state} and {@code requeue_list}; and sections binding layers add.
+     * {@code dispatch}, {@code busy}, {@code tags}, {@code type}, {@code active} and per software
+     * context {@code cpuN/<type>_rq_list}; the queue's {@code state}, {@code freeze_depth} (jblk's)
+     * and {@code requeue_list}; and sections binding layers add.
      */
     public Map<String, String> debugfs() {
         Map<String, String> m = new LinkedHashMap<>(BlkMqDebugfs.render(queue));
@@ -260,6 +278,7 @@ public final class GenDisk implements AutoCloseable {
             }
         }
         closeReport = report;
+        BlockDevices.remove(this);
         queue.tagIdle(); // blk_mq_exit_hctx: give the fair share back at once
         synchronized (queue.freezeLock) {
             queue.dying = true;

@@ -44,15 +44,23 @@ public final class QueueMap {
     /**
      * {@code blk_mq_map_queues}: the default spread. CPUs are grouped evenly and in order, as
      * {@code group_cpus_evenly} does for one node: with 4 CPUs on 2 queues, CPUs 0-1 use the first
-     * queue and 2-3 the second; with more queues than CPUs every CPU gets its own.
+     * queue and 2-3 the second. With more queues than CPUs there are only as many groups as CPUs;
+     * queue {@code q} takes group {@code q % groups}, so later queues take the CPUs over and the
+     * first {@code nrQueues - nrCpuIds} queues are left with none (their hctxs go INACTIVE).
      */
     public void mapQueues() {
         if (nrQueues == 0) {
             Arrays.fill(mqMap, queueOffset);
             return;
         }
-        for (int cpu = 0; cpu < nrCpuIds; cpu++) {
-            mqMap[cpu] = queueOffset + (int) ((long) cpu * nrQueues / nrCpuIds);
+        int groups = Math.min(nrQueues, nrCpuIds);
+        for (int q = 0; q < nrQueues; q++) {
+            int g = q % groups;
+            for (int cpu = 0; cpu < nrCpuIds; cpu++) {
+                if ((int) ((long) cpu * groups / nrCpuIds) == g) {
+                    mqMap[cpu] = queueOffset + q;
+                }
+            }
         }
     }
 

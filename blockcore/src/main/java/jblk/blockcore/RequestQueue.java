@@ -34,6 +34,8 @@ final class RequestQueue {
 
     final Kblockd kblockd;
     final TimeoutScanner timeoutScanner;
+    /** {@code q->timeout}: when a shared-tag user may count as idle. */
+    final TimeoutTimer timeoutTimer = new TimeoutTimer();
     private final RequestList requeueList = new RequestList();
     private final CoarseClock clock = new CoarseClock();
 
@@ -158,7 +160,7 @@ final class RequestQueue {
     SwQueue allocCtx() {
         synchronized (ctxLock) {
             if (dying) {
-                throw new IllegalStateException(disk.name() + " is closed");
+                throw new DiskClosedException(disk.name() + " is closed");
             }
             int idx = ctxIndices.nextClearBit(0);
             ctxIndices.set(idx);
@@ -460,19 +462,28 @@ final class RequestQueue {
         }
     }
 
+    /**
+     * {@code blk_queue_enter}'s wait: uninterruptible, as the kernel's has been since commit
+     * 1dc3039bc87a ("block: do not use interruptible wait anywhere"). An interrupt does not cut the
+     * wait short (the bio would be lost); the flag is restored when the wait ends. A disk that
+     * closes meanwhile ends it with {@link DiskClosedException}.
+     */
     void waitUnfrozen() {
+        boolean interrupted = false;
         synchronized (freezeLock) {
             while (freezeDepth != 0 && !dying) {
                 try {
                     freezeLock.wait();
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while " + disk.name() + " was frozen", e);
+                    interrupted = true;
                 }
             }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         if (dying) {
-            throw new IllegalStateException(disk.name() + " is closed");
+            throw new DiskClosedException(disk.name() + " was closed while a submitter waited for it to unfreeze");
         }
     }
 

@@ -58,12 +58,13 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
      * FLUSH with data, unknown flags) throws {@link IllegalArgumentException} and nothing is
      * submitted. A bio the device cannot serve (past the capacity, misaligned, too large, an
      * unsupported op) completes through its callback with an error status and
-     * {@link Bio#errorDetail()}. A closed disk throws {@link IllegalStateException}. With
+     * {@link Bio#errorDetail()}. A closed disk (also one closed while this call waited) throws {@link DiskClosedException}; an
+     * interrupt does not end a wait (the flag is kept for the caller). With
      * {@link ReqFlags#NOWAIT} and no free tag the bio completes with {@link BlkStatus#AGAIN}.
      */
     public void submitBio(Bio bio) {
         if (closed) {
-            throw new IllegalStateException("software queue " + index + " of " + q.disk.name() + " is closed");
+            throw new DiskClosedException("software queue " + index + " of " + q.disk.name() + " is closed");
         }
         if (!q.checkBio(bio)) {
             return;
@@ -265,7 +266,7 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
                 bt.finishWait();
             }
             if (q.dying) {
-                throw new IllegalStateException(q.disk.name() + " was closed while a submitter waited for a tag");
+                throw new DiskClosedException(q.disk.name() + " was closed while a submitter waited for a tag");
             }
         } finally {
             if (inSection) {
@@ -437,6 +438,19 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
             PENDING.getAndBitwiseAnd(this, ~(1 << type.ordinal()));
         }
         return l;
+    }
+
+    /** The requests waiting here for their {@code type} hctx, in order (debugfs). */
+    Request[] pendingSnapshot(HctxType type) {
+        synchronized (pending) {
+            RequestList l = pending[type.ordinal()];
+            Request[] out = new Request[l.size()];
+            int i = 0;
+            for (Request r = l.peek(); r != null && i < out.length; r = r.next) {
+                out[i++] = r;
+            }
+            return out;
+        }
     }
 
     int pendingCount() {

@@ -17,6 +17,12 @@ public final class TagSet implements AutoCloseable {
     public static final int MAX_DEPTH = 65536;
     public static final int MAX_HW_QUEUES = 256;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The system property that sets the modelled {@code nr_cpu_ids} (as the kernel's
+     * {@code nr_cpus=} boot parameter would); default: the JVM's available processors.
+     */
+    public static final String NR_CPU_IDS_PROPERTY = "jblk.nr_cpu_ids";
+    public static final int MAX_CPU_IDS = 4096;
 
     final BlkMqOps ops;
     final Set<BlkMqCallback> callbacks;
@@ -67,12 +73,12 @@ public final class TagSet implements AutoCloseable {
         this.hasExitRequest = callbacks.contains(BlkMqCallback.EXIT_REQUEST);
         this.hasMapQueues = callbacks.contains(BlkMqCallback.MAP_QUEUES);
         this.hasShowRq = callbacks.contains(BlkMqCallback.SHOW_RQ);
-        this.nrHwQueues = b.nrHwQueues;
+        this.nrCpuIds = b.nrCpuIds;
+        this.nrHwQueues = clampToCpus(b.nrHwQueues, b.nrPollQueues);
         this.nrPollQueues = b.nrPollQueues;
         this.queueDepth = b.queueDepth;
         this.reservedTags = b.reservedTags;
         this.timeoutMs = b.timeout.toMillis();
-        this.nrCpuIds = Math.max(b.nrCpuIds, b.nrHwQueues);
         this.flags = b.flags.isEmpty() ? EnumSet.noneOf(TagSetFlag.class) : EnumSet.copyOf(b.flags);
         this.flags.remove(TagSetFlag.TAG_QUEUE_SHARED);
         this.blocking = flags.contains(TagSetFlag.BLOCKING);
@@ -146,7 +152,41 @@ public final class TagSet implements AutoCloseable {
         return queues.size();
     }
 
+    /** {@code nr_cpu_ids}: how many "CPUs" the queue maps spread over. */
+    public int nrCpuIds() {
+        return nrCpuIds;
+    }
+
+    /** {@code nr_cpu_ids} as {@link #NR_CPU_IDS_PROPERTY} sets it, else the available processors. */
+    public static int defaultNrCpuIds() {
+        return nrCpuIdsFrom(System.getProperty(NR_CPU_IDS_PROPERTY));
+    }
+
+    static int nrCpuIdsFrom(String v) {
+        if (v == null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            checkRange("-D" + NR_CPU_IDS_PROPERTY, n, 1, MAX_CPU_IDS);
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + NR_CPU_IDS_PROPERTY + "=" + v + " is not a number: allowed 1.."
+                    + MAX_CPU_IDS, e);
+        }
+    }
+
     // ---- maps and tags --------------------------------------------------------------------
+
+    /**
+     * {@code blk_mq_alloc_tag_set} / {@code blk_mq_update_nr_hw_queues}: with a single queue map
+     * (no poll queues, no driver map_queues) more hardware queues than CPUs are of no use, and the
+     * count is cut to {@code nr_cpu_ids}. With several maps the queues stay; the map spreads them.
+     */
+    private int clampToCpus(int nrHw, int nrPoll) {
+        boolean singleMap = nrPoll == 0 && !hasMapQueues;
+        return singleMap ? Math.min(nrHw, nrCpuIds) : nrHw;
+    }
 
     private QueueMap[] buildMaps(int nrHw, int nrPoll) {
         QueueMap[] m = new QueueMap[HctxType.VALUES.length];
@@ -266,14 +306,15 @@ public final class TagSet implements AutoCloseable {
      * this set while I/O may be running. Every disk is frozen (in-flight I/O drains, submitters
      * wait), tags and hctxs are rebuilt and contexts remapped, then I/O resumes. If a driver's
      * initHctx or initRequest fails, every disk falls back to the previous count and the failure is
-     * rethrown; no request is lost either way.
+     * rethrown; no request is lost either way. With a single queue map the count is cut to
+     * {@code nr_cpu_ids}, as the kernel does.
      *
      * @param nrPoll how many of the queues are poll queues
      */
     public void updateNrHwQueues(int nrHw, int nrPoll) {
         checkRange("nr_hw_queues", nrHw, 1, MAX_HW_QUEUES);
         checkRange("poll queues", nrPoll, 0, nrHw - 1);
-        reconfigure(nrHw, nrPoll, queueDepth);
+        reconfigure(clampToCpus(nrHw, nrPoll), nrPoll, queueDepth);
     }
 
     /**
@@ -384,7 +425,7 @@ public final class TagSet implements AutoCloseable {
         private int queueDepth = 64;
         private int reservedTags;
         private Duration timeout = DEFAULT_TIMEOUT;
-        private int nrCpuIds = Runtime.getRuntime().availableProcessors();
+        private int nrCpuIds = defaultNrCpuIds();
         private final EnumSet<TagSetFlag> flags = EnumSet.noneOf(TagSetFlag.class);
         private Object driverData;
 
@@ -424,7 +465,10 @@ public final class TagSet implements AutoCloseable {
             return this;
         }
 
-        /** How many "CPUs" the queue maps spread over (default: available processors). */
+        /**
+         * {@code nr_cpu_ids}: how many "CPUs" the queue maps spread over (default
+         * {@link #defaultNrCpuIds()}). With one queue map, hardware queues beyond it are cut.
+         */
         public Builder nrCpuIds(int n) {
             this.nrCpuIds = n;
             return this;
@@ -445,7 +489,7 @@ public final class TagSet implements AutoCloseable {
             checkRange("poll queues", nrPollQueues, 0, nrHwQueues - 1);
             checkRange("queue_depth", queueDepth, 1, MAX_DEPTH);
             checkRange("reserved_tags", reservedTags, 0, queueDepth - 1);
-            checkRange("nr_cpu_ids", nrCpuIds, 1, 4096);
+            checkRange("nr_cpu_ids", nrCpuIds, 1, MAX_CPU_IDS);
             if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.toMillis() < 1) {
                 throw new IllegalArgumentException("timeout " + timeout + " is out of range: allowed 1 ms or more");
             }

@@ -6,8 +6,11 @@ import java.util.concurrent.locks.LockSupport;
  * Models {@code blk_mq_timeout_work} for one disk: a daemon thread that periodically advances the
  * queue's coarse clock, finds in-flight requests past their deadline, marks each TIMED_OUT with a
  * CAS (so the driver's timeout callback runs at most once per expiry) and calls it; RESET_TIMER, or
- * a driver without a timeout callback, re-arms the deadline. It also gives an idle disk's fair
- * share of a shared tag set back ({@code blk_mq_tag_idle}).
+ * a driver without a timeout callback, re-arms the deadline. When the queue's rolling
+ * {@link TimeoutTimer} is due it does what the kernel's timer work does besides: re-arm the timer
+ * for the earliest pending deadline, or, with nothing in flight, stop it and give the disk's fair
+ * share of a shared tag set back ({@code blk_mq_tag_idle}). A disk is thus idled only after a
+ * whole timer period, not whenever a scan happens to find it empty.
  */
 final class TimeoutScanner implements Runnable {
     private final RequestQueue q;
@@ -42,15 +45,41 @@ final class TimeoutScanner implements Runnable {
     void scan() {
         long nowMs = System.nanoTime() / 1_000_000L;
         q.tickJiffies(nowMs);
+        long next = TimeoutTimer.NOT_PENDING;
         for (Tags t : q.distinctTags()) {
             for (int tag = 0; tag < t.nrTags; tag++) {
-                if (t.isAllocated(tag)) {
-                    expire(t.staticRqs[tag], nowMs);
+                if (!t.isAllocated(tag)) {
+                    continue;
                 }
+                Request rq = t.staticRqs[tag];
+                long w = rq.word();
+                if (RequestState.state(w) != RequestState.IN_FLIGHT || RequestState.timedOut(w) || rq.q != q) {
+                    continue;
+                }
+                long deadline = rq.deadlineMs;
+                if (deadline - nowMs > 0) {
+                    // blk_mq_req_expired's "next": the earliest deadline still to come
+                    next = next == TimeoutTimer.NOT_PENDING || deadline - next < 0 ? deadline : next;
+                    continue;
+                }
+                expire(rq, nowMs);
             }
         }
-        if (q.set.queueShared) {
-            markIdle();
+        timerWork(nowMs, next);
+    }
+
+    /**
+     * The rest of {@code blk_mq_timeout_work}, run only when the rolling timer is due: re-arm it
+     * for {@code next}, or, with nothing in flight, stop it and mark the disk's hctxs idle.
+     */
+    private void timerWork(long nowMs, long next) {
+        TimeoutTimer timer = q.timeoutTimer;
+        long fired = timer.dueAt(nowMs);
+        if (fired == TimeoutTimer.NOT_PENDING) {
+            return;
+        }
+        if (timer.rearm(fired, next) && next == TimeoutTimer.NOT_PENDING && q.set.queueShared) {
+            q.tagIdle();
         }
     }
 
@@ -90,6 +119,7 @@ final class TimeoutScanner implements Runnable {
         }
         // blk_add_timer: a new deadline, then clear TIMED_OUT if the request is still this one.
         rq.deadlineMs = nowMs + q.timeoutMs + q.scanIntervalMs;
+        q.timeoutTimer.add(nowMs, rq.deadlineMs);
         long gen = RequestState.generation(w);
         while (true) {
             long cur = rq.wordVolatile();
@@ -99,20 +129,6 @@ final class TimeoutScanner implements Runnable {
             }
             if (rq.casWord(cur, cur & ~RequestState.TIMED_OUT)) {
                 return;
-            }
-        }
-    }
-
-    private void markIdle() {
-        if (q.set.hctxShared) {
-            if (q.queueShare.isActive() && q.queueShare.nrActive.get() == 0) {
-                q.queueShare.markIdle(q.set.tags(0));
-            }
-            return;
-        }
-        for (HwQueue h : q.hctxs) {
-            if (h.share.isActive() && h.share.nrActive.get() == 0) {
-                h.share.markIdle(h.tags);
             }
         }
     }

@@ -32,6 +32,7 @@ public final class NullbDevice implements AutoCloseable {
     private Random random = new Random();
     private long memoryBudget = PagePool.defaultBudget();
     private Duration timeout = TIMEOUT;
+    private int nrCpuIds = TagSet.defaultNrCpuIds();
     private UnaryOperator<BlkMqOps> rawWrapper = UnaryOperator.identity();
     private UnaryOperator<Operations<NullCmd, NullQueue>> safeWrapper = UnaryOperator.identity();
 
@@ -83,6 +84,18 @@ public final class NullbDevice implements AutoCloseable {
     /** Wraps the safe driver's operations before its tag set is built (see {@link #wrapRaw}). */
     public NullbDevice wrapSafe(UnaryOperator<Operations<NullCmd, NullQueue>> wrapper) {
         this.safeWrapper = wrapper;
+        return this;
+    }
+
+    /**
+     * The modelled {@code nr_cpu_ids} (default {@link TagSet#defaultNrCpuIds()}): null_blk cuts
+     * submit_queues to it at power-on and refuses more while powered.
+     */
+    public NullbDevice nrCpuIds(int n) {
+        if (n < 1 || n > TagSet.MAX_CPU_IDS) {
+            throw new IllegalArgumentException("nr_cpu_ids " + n + " is out of range: allowed 1.." + TagSet.MAX_CPU_IDS);
+        }
+        this.nrCpuIds = n;
         return this;
     }
 
@@ -169,6 +182,11 @@ public final class NullbDevice implements AutoCloseable {
             if (shared != null) {
                 throw new IllegalStateException(attr + " cannot change on a device with shared_tags=1 (EINVAL)");
             }
+            if (next.submitQueues() > nrCpuIds) {
+                // nullb_update_nr_hw_queues: null_init_hctx must not index past nullb->queues[]
+                throw new IllegalArgumentException("submit_queues=" + next.submitQueues() + " is out of range while "
+                        + name + " is powered: allowed 1.." + nrCpuIds + " (nr_cpu_ids) (EINVAL)");
+            }
             TagSet set = rawSet != null ? rawSet : safeSet.raw();
             set.updateNrHwQueues(next.submitQueues() + next.pollQueues(), next.pollQueues());
         }
@@ -191,6 +209,10 @@ public final class NullbDevice implements AutoCloseable {
     }
 
     private void powerOn() {
+        if (params.submitQueues() > nrCpuIds) {
+            // null_validate_conf: more submission queues than CPUs are cut to nr_cpu_ids, silently
+            params = params.copy().set("submit_queues", Integer.toString(nrCpuIds));
+        }
         if (params.memoryBacked() && memory == null) {
             memory = new MemoryBacking(new PagePool(memoryBudget), params.capacitySectors() << 9,
                     params.cacheSizeMiB() << 20);
@@ -259,7 +281,8 @@ public final class NullbDevice implements AutoCloseable {
                 .nrHwQueues(params.submitQueues() + params.pollQueues())
                 .nrPollQueues(params.pollQueues())
                 .queueDepth(params.hwQueueDepth())
-                .timeout(timeout);
+                .timeout(timeout)
+                .nrCpuIds(nrCpuIds);
         if (params.blocking()) {
             b.flag(TagSetFlag.BLOCKING);
         }
@@ -275,6 +298,7 @@ public final class NullbDevice implements AutoCloseable {
                 .nrPollQueues(params.pollQueues())
                 .queueDepth(params.hwQueueDepth())
                 .timeout(timeout)
+                .nrCpuIds(nrCpuIds)
                 .blocking(params.blocking())
                 .sharedTagBitmap(params.sharedTagBitmap())
                 .ownership(ownership)

@@ -77,6 +77,13 @@ public final class NullbParams {
 
     /** Parses {@code "name=value name=value ..."} (whitespace separated, as modprobe takes them). */
     public static NullbParams parse(String args) {
+        NullbParams p = parseAttributes(args);
+        p.validate();
+        return p;
+    }
+
+    /** As {@link #parse}, without the checks across parameters (a device's own few, applied later). */
+    static NullbParams parseAttributes(String args) {
         NullbParams p = new NullbParams();
         if (args != null) {
             for (String tok : args.trim().split("\\s+")) {
@@ -90,7 +97,6 @@ public final class NullbParams {
                 p.set(tok.substring(0, eq), tok.substring(eq + 1));
             }
         }
-        p.validate();
         return p;
     }
 

@@ -8,7 +8,6 @@ import jblk.blockcore.EhTimerReturn;
 import jblk.blockcore.GenDisk;
 import jblk.blockcore.ReqFlags;
 import jblk.blockcore.Request;
-import jblk.blockcore.StressAccess;
 import jblk.blockcore.RequestState;
 import jblk.blockcore.StressAccess;
 import jblk.blockcore.SwQueue;
