@@ -70,9 +70,9 @@ class ZonedWorkloadTest {
                 for (int z = 0; z < ZONES; z++) {
                     BlkZone bz = report.get(z);
                     assertEquals(z * zs + wp[z], bz.wp(), "zone " + z + " write pointer");
-                    BlkZoneCond expect = wp[z] == 0 ? BlkZoneCond.EMPTY : wp[z] == zs ? BlkZoneCond.FULL : null;
-                    if (expect != null) {
-                        assertEquals(expect, bz.cond(), "zone " + z);
+                    BlkZoneCond cond = wp[z] == 0 ? BlkZoneCond.EMPTY : wp[z] == zs ? BlkZoneCond.FULL : null;
+                    if (cond != null) {
+                        assertEquals(cond, bz.cond(), "zone " + z);
                     } else {
                         assertTrue(bz.cond() == BlkZoneCond.IMP_OPEN || bz.cond() == BlkZoneCond.CLOSED, "zone " + z + " " + bz);
                     }
