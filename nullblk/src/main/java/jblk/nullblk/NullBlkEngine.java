@@ -157,6 +157,27 @@ public final class NullBlkEngine {
         return bb;
     }
 
+    /**
+     * An engine with no disk or driver around it (no memory store, no bad blocks): the command
+     * path alone, for race tests that call it from several threads as several queue_rq would.
+     */
+    public static NullBlkEngine standalone(NullbParams p) {
+        return new NullBlkEngine("standalone", p, null, new BadBlocks(), new Random(0));
+    }
+
+    /** One command through {@code null_handle_cmd}, as queue_rq runs it (buffer from 0). */
+    public BlkStatus execute(ReqOp op, long sector, int bytes, ByteBuffer buf) {
+        return handleCmd(new NullCmd(), op, sector, bytes, buf, 0, 0);
+    }
+
+    /** {@code null_report_zones} of a zoned engine (IllegalStateException when not zoned). */
+    public int reportZones(long sector, int nrZones, jblk.blockcore.ReportZones.Callback cb) {
+        if (zoned == null) {
+            throw new IllegalStateException(name + " is not zoned (zoned=0)");
+        }
+        return zoned.reportZones(sector, nrZones, cb);
+    }
+
     /** The memory store (null when not memory_backed): for tools such as NBD's block status. */
     public boolean isMapped(long pageIdx) {
         return memory == null || memory.isMapped(pageIdx);
