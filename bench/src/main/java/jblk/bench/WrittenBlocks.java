@@ -21,6 +21,11 @@ final class WrittenBlocks {
         bits[(int) (block >>> 6)] |= 1L << block;
     }
 
+    /** The block's data is gone (a zone reset): the verify phase skips it. */
+    void clear(long block) {
+        bits[(int) (block >>> 6)] &= ~(1L << block);
+    }
+
     /** The next written block at or after the cursor, in order, or -1 when there are no more. */
     long next() {
         long b = cursor;

@@ -86,7 +86,13 @@ public final class NbdMain implements Callable<Integer> {
                 SpinPolicy.of(spinUs * 1000));
         NullBlkModule module = NullBlkModule.load(nullb, kind, own);
         GenDisk disk = module.device(0).disk();
-        NbdExport export = new NbdExport(disk, exportName, describe(disk, kind, own), readOnly);
+        NbdExport export;
+        try {
+            export = new NbdExport(disk, exportName, describe(disk, kind, own), readOnly);
+        } catch (IllegalArgumentException e) {
+            module.close();
+            throw e;
+        }
         NbdServer server;
         try {
             server = where.socket != null ? NbdServer.unix(export, where.socket, options)
