@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import jblk.blockcore.GenDisk;
 import jblk.blockcore.SwQueue;
 import jblk.nullblk.DriverKind;
 import jblk.nullblk.NullBlkModule;
@@ -103,6 +104,19 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--clat_sample", description = "jblk: time 1 in N I/Os, N a power of two (default: 1, every I/O)")
     int clatSample = 1;
+
+    @Option(names = "--zonemode", description = "none, or zbd: writes at zone write pointers, as fio on a zoned"
+            + " /dev/nullb0 (needs zoned=1 in --nullb; default: ${DEFAULT-VALUE})")
+    String zonemode = "none";
+
+    @Option(names = "--max_open_zones", description = "zbd: zones written at once (default: the device's zone_max_open)")
+    Integer maxOpenZones;
+
+    @Option(names = "--zone_reset_threshold", description = "zbd: reset zones once this fraction of the region holds data (0..1)")
+    Double zoneResetThreshold;
+
+    @Option(names = "--zone_reset_frequency", description = "zbd: past the threshold, reset a zone every 1/f writes (0..1; default 0: never)")
+    Double zoneResetFrequency;
 
     @Option(names = "--list-params", description = "list null_blk's parameters and exit")
     boolean listParams;
@@ -206,6 +220,12 @@ public final class BenchMain implements Callable<Integer> {
         if (sizeBytes < bsBytes) {
             throw new IllegalArgumentException("--size=" + sizeBytes + " is smaller than --bs=" + bsBytes);
         }
+        ZbdOptions zbd = ZbdOptions.parse(zonemode, maxOpenZones, zoneResetThreshold, zoneResetFrequency, params);
+        if (zbd != null) {
+            long[] region = zbd.align(offBytes, sizeBytes);
+            offBytes = region[0];
+            sizeBytes = region[1];
+        }
         int maxSectors = params.maxSectors();
         if (maxSectors > 0 && bsBytes > (long) maxSectors << 9) {
             throw new IllegalArgumentException("--bs=" + bsBytes + " exceeds the device's max_sectors=" + maxSectors
@@ -220,10 +240,12 @@ public final class BenchMain implements Callable<Integer> {
                 vm, doVer, randseed);
         List<JobSpec> specs = new ArrayList<>();
         for (int j = 0; j < numjobs; j++) {
-            if (vm != VerifyMode.NONE && numjobs > 1) {
-                // jobs verifying one region would overwrite each other's blocks: each gets a slice
-                long slice = sizeBytes / numjobs / bsBytes * bsBytes;
-                if (slice < bsBytes) {
+            if ((vm != VerifyMode.NONE || zbd != null) && numjobs > 1) {
+                // jobs verifying one region would overwrite each other's blocks, zbd jobs each
+                // other's write pointers: each gets a slice (of whole zones in zbd mode)
+                long unit = zbd != null ? zbd.zoneBytes : bsBytes;
+                long slice = sizeBytes / numjobs / unit * unit;
+                if (slice < unit) {
                     throw new IllegalArgumentException("--size=" + sizeBytes + " is too small to give " + numjobs
                             + " verifying jobs a block each");
                 }
@@ -244,20 +266,38 @@ public final class BenchMain implements Callable<Integer> {
         WorkloadRunner.RunResult result;
         String deviceLine;
         List<String> diskUtil;
+        ZbdOptions.Check zoneCheck = null;
         try (NullBlkModule m = devices.load(drv, own)) {
+            GenDisk disk = m.device(0).disk(); // zonemode=zbd runs on the first device
             List<SwQueue> queues = new ArrayList<>();
             List<IoJob> jobs = new ArrayList<>();
+            List<ZbdJob> zbdJobs = new ArrayList<>();
+            List<jblk.blockcore.BlkZone> zones = zbd == null ? null : disk.zones().reportAll();
             try {
                 for (int j = 0; j < specs.size(); j++) {
-                    SwQueue q = devices.disk(m, j).openQueue();
+                    ZbdJob zj = zbd == null ? null : zbd.job(disk, zones, specs.get(j), timed);
+                    if (zj != null) {
+                        zbdJobs.add(zj);
+                        if (mode.writes) {
+                            ZbdOptions.resetWritten(disk, zj);
+                        }
+                    }
+                    SwQueue q = zbd == null ? devices.disk(m, j).openQueue() : disk.openQueue();
                     queues.add(q);
-                    jobs.add(new IoJob(specs.get(j), q, j));
+                    jobs.add(new IoJob(specs.get(j), q, j, zj));
                 }
                 deviceLine = devices.describe(m, specs.size(), drv, own,
                         clatSample > 1 ? "; latency of 1 in " + clatSample + " I/Os" : "");
                 long t0 = System.nanoTime();
                 result = WorkloadRunner.run(jobs, rampNs, runtimeNs, WorkloadRunner.DEFAULT_SAMPLE_NS);
                 diskUtil = DiskUtil.lines(devices.usedDisks(m), (System.nanoTime() - t0) / 1_000_000L);
+                if (zbd != null) {
+                    zoneCheck = ZbdOptions.check(disk, zbdJobs);
+                    deviceLine += "; zonemode=zbd, " + disk.zones().nrZones() + " zones of "
+                            + Units.binary(disk.zones().zoneSectors() << 9) + ", max_open_zones "
+                            + zbdJobs.get(0).maxOpen() + String.join("", m.device(0).zoneNotes().stream()
+                                    .map(n -> "; null_blk: " + n).toList());
+                }
             } finally {
                 for (SwQueue q : queues) {
                     q.close();
@@ -307,6 +347,9 @@ public final class BenchMain implements Callable<Integer> {
             info.put("device", deviceLine);
             info.put("latency", "submitBio to bio callback; clat_ns = lat_ns; slat not measured"
                     + (clatSample > 1 ? "; 1 in " + clatSample + " I/Os timed" : ""));
+            if (zoneCheck != null) {
+                info.put("zone_report", zoneCheck.summary());
+            }
             info.put("alloc_bytes_per_io_submitters", result.allocBytesJobs < 0 || result.totalIos() == 0 ? "n/a"
                     : String.format(Locale.ROOT, "%.3f", (double) result.allocBytesJobs / result.totalIos()));
             info.put("alloc_bytes_per_io_all_threads", result.allocBytesAll < 0 || result.totalIos() == 0 ? "n/a"
@@ -324,9 +367,16 @@ public final class BenchMain implements Callable<Integer> {
             ReportFile.write("--output", output, report);
         } else {
             out.print(report);
+            if (zoneCheck != null && !fmt.equals("json")) {
+                out.print(zoneCheck.text());
+            }
             out.flush();
         }
         int status = 0;
+        if (zoneCheck != null && zoneCheck.mismatches() != 0) {
+            err.println("jblk bench: " + zoneCheck.summary());
+            status = 1;
+        }
         for (FioReport.Unit u : units) {
             if (u.error != 0) {
                 err.println("jblk bench: job " + u.name + ": err=" + FioReport.errnoName(u.error) + ": " + u.errorDetail);

@@ -92,6 +92,11 @@ final class IoJob implements Runnable {
     private int inflight;
     private boolean stopSelf;
 
+    /** fio's zonemode=zbd: where writes go (zone write pointers, open zones, resets), or null. */
+    private final ZbdJob zbd;
+    /** Set by a zbd submit that found nothing to write until in-flight I/O completes. */
+    private boolean zbdWait;
+
     // errors and verification
     private int error;
     private String errorDetail;
@@ -117,6 +122,12 @@ final class IoJob implements Runnable {
     private volatile long selfStopNs;
 
     IoJob(JobSpec spec, SwQueue queue, int index) {
+        this(spec, queue, index, null);
+    }
+
+    /** A job in fio's zonemode=zbd when {@code zbd} is not null. */
+    IoJob(JobSpec spec, SwQueue queue, int index, ZbdJob zbd) {
+        this.zbd = zbd;
         this.spec = spec;
         this.queue = queue;
         this.thread = new Thread(this, "jblk-job-" + index + "-" + spec.name());
@@ -279,7 +290,10 @@ final class IoJob implements Runnable {
                 int slot = free[--freeCount];
                 if (!submit(slot, ph)) {
                     free[freeCount++] = slot;
-                    stopSelf = true;
+                    if (!zbdWait) {
+                        stopSelf = true;
+                    }
+                    zbdWait = false;
                     break;
                 }
             }
@@ -306,6 +320,9 @@ final class IoJob implements Runnable {
      * The plain path is kept small so the JIT inlines it into the loop; verification is out of line.
      */
     private boolean submit(int i, int ph) {
+        if (zbd != null) {
+            return submitZbd(i, ph);
+        }
         if (verifier != null) {
             return submitVerifying(i, ph);
         }
@@ -351,6 +368,71 @@ final class IoJob implements Runnable {
         return true;
     }
 
+    /** zonemode=zbd: offsets from the zone bookkeeping; a zone reset takes the slot now and then. */
+    private boolean submitZbd(int i, int ph) {
+        if (verifying) {
+            return submitVerifying(i, ph);
+        }
+        ReqOp op = mixed ? (offsets.percent() < rwmixread ? ReqOp.READ : ReqOp.WRITE) : fixedOp;
+        long off;
+        if (op == ReqOp.WRITE) {
+            off = zbd.nextWrite(random);
+            if (off == ZbdJob.RESET) {
+                bios[i].size(0);
+                issue(i, ReqOp.ZONE_RESET, zbd.zoneStart(zbd.resetZone), false);
+                return true;
+            }
+            if (off == ZbdJob.WAIT) {
+                zbdWait = true;
+                idle(ph);
+                return false;
+            }
+            if (off == ZbdJob.END) {
+                return false;
+            }
+            if (verifier != null) {
+                long blk = offsets.blockOf(off);
+                verifier.fill(views[i], off, offsets.nextRandom(), ++numberio);
+                written.issued(blk, numberio, false); // one write per zone in flight: none overlap
+            }
+        } else {
+            off = zbd.nextRead();
+            if (off < 0) {
+                fail(Errno.ENODATA, "zonemode=zbd: no zone holds data to read (reads go below a write pointer)");
+                return false;
+            }
+            if (checkReads) {
+                BlockVerifier.poison(views[i]);
+            }
+        }
+        if (ph == MEASURE) {
+            measuredSubmits++;
+        }
+        issue(i, op, off, ph == MEASURE);
+        return true;
+    }
+
+    /** zonemode=zbd bookkeeping of a completion; true for a zone reset, which is not a counted I/O. */
+    private boolean zbdDone(int i, Bio bio) {
+        if (bio.op() != ReqOp.ZONE_RESET) {
+            zbd.done(slotOffset[i]);
+            return false;
+        }
+        bio.size(bs);
+        int z = zbd.zoneOf(slotOffset[i]);
+        boolean ok = bio.status() == BlkStatus.OK;
+        zbd.resetDone(z, ok);
+        if (!ok) {
+            failed(i, bio);
+        } else if (written != null) {
+            long first = offsets.blockOf(zbd.zoneStart(z));
+            for (long b = 0; b < zbd.zoneBytes() / bs; b++) {
+                written.clear(first + b); // the reset discarded them: nothing to read back
+            }
+        }
+        return true;
+    }
+
     private void issue(int i, ReqOp op, long off, boolean measured) {
         Bio bio = bios[i];
         slotOffset[i] = off;
@@ -389,6 +471,9 @@ final class IoJob implements Runnable {
         completedTotal++;
         free[freeCount++] = i;
         Bio bio = bios[i];
+        if (zbd != null && !verifying && zbdDone(i, bio)) {
+            return;
+        }
         if (bio.status() != BlkStatus.OK) {
             failed(i, bio);
             return;

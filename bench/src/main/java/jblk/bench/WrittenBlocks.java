@@ -48,6 +48,12 @@ final class WrittenBlocks {
         return lo != null ? lo : last[(int) block];
     }
 
+    /** The block's data is gone (a zone reset): the verify phase skips it. */
+    void clear(long block) {
+        last[(int) block] = 0;
+        lowest.remove(block);
+    }
+
     /** The next written block at or after the cursor, in order, or -1 when there are no more. */
     long next() {
         while (cursor < last.length) {

@@ -31,6 +31,9 @@ public final class Bio {
     private String errorDetail;
     /** For polled bios: the hw queue index to poll (the kernel's bi_cookie). */
     int cookie = -1;
+    /** The zone write plug this bio holds, and {@code DiskZones.BIO_*} flags (zone write plugging). */
+    ZoneWritePlug zonePlug;
+    int zoneFlags;
 
     public Bio() {
     }

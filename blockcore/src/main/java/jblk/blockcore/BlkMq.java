@@ -40,6 +40,9 @@ public final class BlkMq {
             q.stats.accountDone(rq, System.nanoTime());
         }
         Bio bio = rq.bio;
+        if (rq.op == ReqOp.ZONE_APPEND) {
+            bio.sector(rq.sector); // blk_zone_update_request_bio: where the append wrote
+        }
         int done = status == BlkStatus.OK ? rq.nrBytes : Math.max(0, rq.bytesDone);
         bio.complete(status, done, null);
         callEndIo(bio);
@@ -48,6 +51,9 @@ public final class BlkMq {
 
     /** Calls the bio's callback; an exception from it is reported, never propagated into the core. */
     static void callEndIo(Bio bio) {
+        if (bio.zonePlug != null) {
+            DiskZones.bioEndio(bio); // before the callback, which may reuse the bio
+        }
         try {
             bio.endIoCallback().endIo(bio);
         } catch (RuntimeException e) {

@@ -31,6 +31,8 @@ public final class GenDisk implements AutoCloseable {
     private volatile CloseReport closeReport;
     private volatile AllocationMap allocationMap;
     private volatile int minor = -1;
+    /** Set once by a zoned driver before the disk is handed to submitters (see {@link #setZoned}). */
+    DiskZones zones;
 
     private GenDisk(Builder b) {
         this.name = b.name;
@@ -136,6 +138,32 @@ public final class GenDisk implements AutoCloseable {
     /** Set by a driver that knows which parts of the disk hold data. */
     public void setAllocationMap(AllocationMap map) {
         this.allocationMap = map;
+    }
+
+    /**
+     * Makes this a zoned disk ({@code BLK_FEAT_ZONED} and the zone limits, then
+     * {@code blk_revalidate_disk_zones}): {@code report} is the driver's report_zones. Call it
+     * before any software queue is opened, as a driver sets its limits before {@code add_disk}.
+     */
+    public void setZoned(ZonedLimits limits, ReportZones report) {
+        if (queue.ctxs().length != 0 || zones != null) {
+            throw new IllegalStateException(name + ": zoned limits are set once, before any software queue is opened");
+        }
+        zones = DiskZones.revalidate(this, limits, report);
+    }
+
+    /** The zones of a zoned disk, or null ({@code bdev_is_zoned}). */
+    public DiskZones zones() {
+        return zones;
+    }
+
+    /** {@code blkdev_report_zones}: IllegalStateException when the disk is not zoned. */
+    public int reportZones(long sector, int nrZones, ReportZones.Callback cb) {
+        DiskZones z = zones;
+        if (z == null) {
+            throw new IllegalStateException(name + " is not a zoned disk: it has no zones to report");
+        }
+        return z.report(sector, nrZones, cb);
     }
 
     // ---- control ---------------------------------------------------------------------------
@@ -260,6 +288,9 @@ public final class GenDisk implements AutoCloseable {
         }
         for (SwQueue c : queue.ctxs()) {
             c.closed = true;
+        }
+        if (zones != null) {
+            zones.shutdown(); // disk_free_zone_resources: plugged writes fail, the plug worker stops
         }
         queue.freezeStart();
         boolean drained = queue.waitFrozen(closeTimeout.toMillis());

@@ -113,6 +113,14 @@ public final class Request extends RequestCompleterFields {
         this.bytesDone = bytes;
     }
 
+    /**
+     * {@code rq->__sector = ...}: a zoned driver says where a ZONE_APPEND wrote; the bio reports
+     * it at completion.
+     */
+    public void setSector(long sector) {
+        this.sector = sector;
+    }
+
     // ---- the state word, for binding layers ----------------------------------------------
 
     /** CAS on the state word: the one atomic a binding layer spends to decide an ownership race. */

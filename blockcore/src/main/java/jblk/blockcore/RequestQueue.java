@@ -307,6 +307,9 @@ final class RequestQueue {
         }
         bio.resetOutcome();
         bio.cookie = -1;
+        if (op.isZoneOp()) {
+            return DiskZones.checkZoneBio(disk, bio);
+        }
         QueueLimits lim = disk.limits();
         String err = null;
         BlkStatus st = BlkStatus.INVAL;

@@ -69,6 +69,10 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
         if (!q.checkBio(bio)) {
             return;
         }
+        DiskZones zones = q.disk.zones;
+        if (zones != null && zones.plugBio(bio)) {
+            return; // plugged behind its zone's write in flight, or refused
+        }
         HctxType type = q.hctxType(bio);
         if (owner != Thread.currentThread()) {
             owner = Thread.currentThread();

@@ -30,6 +30,10 @@ public final class NbdExport {
         if (disk == null) {
             throw new IllegalArgumentException("disk must not be null");
         }
+        if (disk.zones() != null) {
+            throw new IllegalArgumentException(disk.name() + " is a zoned disk and NBD has no zones (no zone report,"
+                    + " no write pointers, no zone management): export a conventional device (zoned=0)");
+        }
         if (name == null || name.length() > 4096 || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("export name is invalid: allowed up to 4096 bytes of UTF-8 without NUL");
         }

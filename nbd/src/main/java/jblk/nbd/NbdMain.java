@@ -103,7 +103,13 @@ public final class NbdMain implements Callable<Integer> {
         }
         NullBlkModule module = NullBlkModule.load(nullb, kind, own, pageBudget);
         GenDisk disk = module.device(0).disk();
-        NbdExport export = new NbdExport(disk, exportName, describe(disk, kind, own), readOnly);
+        NbdExport export;
+        try {
+            export = new NbdExport(disk, exportName, describe(disk, kind, own), readOnly);
+        } catch (IllegalArgumentException e) {
+            module.close();
+            throw e;
+        }
         NbdServer server;
         try {
             server = where.socket != null ? NbdServer.unix(export, where.socket, options)

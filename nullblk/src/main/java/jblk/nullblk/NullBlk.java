@@ -56,6 +56,9 @@ public final class NullBlk implements Operations<NullCmd, NullQueue> {
         if (cmd.partialBytes >= 0) {
             rq.setBytesDone(cmd.partialBytes);
         }
+        if (cmd.appendSector >= 0) {
+            rq.setSector(cmd.appendSector); // null_zone_write: rq->__sector = the write pointer
+        }
         int irq = e.irqmode;
         if (irq == 0) {
             rq.end(st);
@@ -153,6 +156,9 @@ public final class NullBlk implements Operations<NullCmd, NullQueue> {
                     rq.flags());
             if (cmd.partialBytes >= 0) {
                 rq.setBytesDone(cmd.partialBytes);
+            }
+            if (cmd.appendSector >= 0) {
+                rq.setSector(cmd.appendSector); // null_zone_write: rq->__sector = the write pointer
             }
             if (rq.end(st) == EndOutcome.ENDED) {
                 n++;

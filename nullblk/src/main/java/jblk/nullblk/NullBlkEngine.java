@@ -28,6 +28,8 @@ public final class NullBlkEngine {
     final Throttle throttle;
     /** Anything that makes queueRq leave its straight path (fault injection, throttling, poll queues). */
     final boolean slowPath;
+    /** The zones of a zoned device (zoned=1), else null. */
+    final ZonedDevice zoned;
 
     NullBlkEngine(String name, NullbParams p, MemoryBacking memory, BadBlocks badblocks, Random random) {
         this.name = name;
@@ -44,11 +46,12 @@ public final class NullBlkEngine {
         this.memory = memory;
         this.throttle = p.mbps() > 0 ? new Throttle(name, p.mbps()) : null;
         this.slowPath = timeoutFault != null || requeueFault != null || throttle != null || p.pollQueues() > 0;
+        this.zoned = p.zoned() ? new ZonedDevice(ZoneConfig.of(p), this) : null; // null_init_zoned_dev
     }
 
     /** Nothing stored and no bad blocks: READ/WRITE/FLUSH need no work at all. */
     boolean trivial() {
-        return memory == null && badblocks.isEmpty();
+        return memory == null && badblocks.isEmpty() && zoned == null;
     }
 
     void start(GenDisk disk) {
@@ -91,27 +94,45 @@ public final class NullBlkEngine {
         return processCmd(cmd, op, sector, bytes, buf, off, flags);
     }
 
-    /** {@code null_process_cmd}. */
+    /** {@code null_process_cmd}, or {@code null_process_zoned_cmd} on a zoned device. */
     BlkStatus processCmd(NullCmd cmd, ReqOp op, long sector, int bytes, ByteBuffer buf, int off, int flags) {
-        long nr = bytes >>> 9;
-        BlkStatus bb = BlkStatus.OK;
-        if (!badblocks.isEmpty()) {
-            BadBlocks.Range r = badblocks.check(sector, nr);
-            if (r != null) {
-                if (badblocksOnce) {
-                    badblocks.clear(r.start(), r.end());
-                }
-                long good = 0;
-                if (badblocksPartial) {
-                    long firstBad = r.start() / blockSectors * blockSectors;
-                    if (sector < firstBad) {
-                        good = firstBad - sector;
-                    }
-                }
-                nr = good;
-                cmd.partialBytes = (int) (good << 9);
-                bb = BlkStatus.IOERR;
+        return zoned != null ? zoned.processCmd(cmd, op, sector, bytes, buf, off, flags)
+                : processPlain(cmd, op, sector, bytes, buf, off, flags);
+    }
+
+    /**
+     * {@code null_handle_badblocks}: IOERR when {@code [sector, sector + nr)} holds a bad block,
+     * with {@code cmd.partialBytes} set to what may still be transferred (0 unless
+     * badblocks_partial_io); OK otherwise.
+     */
+    BlkStatus badblocks(NullCmd cmd, long sector, long nr) {
+        if (badblocks.isEmpty()) {
+            return BlkStatus.OK;
+        }
+        BadBlocks.Range r = badblocks.check(sector, nr);
+        if (r == null) {
+            return BlkStatus.OK;
+        }
+        if (badblocksOnce) {
+            badblocks.clear(r.start(), r.end());
+        }
+        long good = 0;
+        if (badblocksPartial) {
+            long firstBad = r.start() / blockSectors * blockSectors;
+            if (sector < firstBad) {
+                good = firstBad - sector;
             }
+        }
+        cmd.partialBytes = (int) (good << 9);
+        return BlkStatus.IOERR;
+    }
+
+    /** {@code null_process_cmd} proper: bad blocks, then the memory store. */
+    BlkStatus processPlain(NullCmd cmd, ReqOp op, long sector, int bytes, ByteBuffer buf, int off, int flags) {
+        long nr = bytes >>> 9;
+        BlkStatus bb = badblocks(cmd, sector, nr);
+        if (bb != BlkStatus.OK) {
+            nr = cmd.partialBytes >>> 9;
         }
         if (memory != null && nr != 0) {
             BlkStatus st;
@@ -134,6 +155,27 @@ public final class NullBlkEngine {
             }
         }
         return bb;
+    }
+
+    /**
+     * An engine with no disk or driver around it (no memory store, no bad blocks): the command
+     * path alone, for race tests that call it from several threads as several queue_rq would.
+     */
+    public static NullBlkEngine standalone(NullbParams p) {
+        return new NullBlkEngine("standalone", p, null, new BadBlocks(), new Random(0));
+    }
+
+    /** One command through {@code null_handle_cmd}, as queue_rq runs it (buffer from 0). */
+    public BlkStatus execute(ReqOp op, long sector, int bytes, ByteBuffer buf) {
+        return handleCmd(new NullCmd(), op, sector, bytes, buf, 0, 0);
+    }
+
+    /** {@code null_report_zones} of a zoned engine (IllegalStateException when not zoned). */
+    public int reportZones(long sector, int nrZones, jblk.blockcore.ReportZones.Callback cb) {
+        if (zoned == null) {
+            throw new IllegalStateException(name + " is not zoned (zoned=0)");
+        }
+        return zoned.reportZones(sector, nrZones, cb);
     }
 
     /** The memory store (null when not memory_backed): for tools such as NBD's block status. */

@@ -14,6 +14,8 @@ public final class NullCmd {
     boolean fakeTimeout;
     /** Bytes transferred before a bad block (badblocks_partial_io), or -1. */
     int partialBytes = -1;
+    /** Where a ZONE_APPEND wrote (the driver sets {@code rq->__sector} from it), or -1. */
+    long appendSector = -1;
 
     public BlkStatus error() {
         return error;
@@ -32,6 +34,9 @@ public final class NullCmd {
         }
         if (fakeTimeout) {
             fakeTimeout = false;
+        }
+        if (appendSector != -1) {
+            appendSector = -1;
         }
     }
 

@@ -167,6 +167,10 @@ public final class NullbDevice implements AutoCloseable {
             power(NullbParams.parseBool("power", value));
             return;
         }
+        if (attr.equals("zone_readonly") || attr.equals("zone_offline")) {
+            setZoneCond(attr, value);
+            return;
+        }
         NullbParams.Def d = NullbParams.def(attr);
         if (disk != null && !d.live()) {
             throw new IllegalStateException(attr + " cannot change while " + name
@@ -194,6 +198,29 @@ public final class NullbDevice implements AutoCloseable {
             disk.setIostats(next.iostats());
         }
         params = next;
+    }
+
+    /** configfs {@code zone_readonly} / {@code zone_offline} ({@code zone_cond_store}): a sector of the zone. */
+    private void setZoneCond(String attr, String value) {
+        if (!params.zoned()) {
+            throw new IllegalArgumentException(attr + " needs a zoned device: " + name + " has zoned=0 (EINVAL)");
+        }
+        if (disk == null) {
+            throw new IllegalArgumentException(attr + " needs a powered device: " + name + " is not powered (EINVAL)");
+        }
+        long sector;
+        try {
+            sector = Long.decode(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(attr + "=" + value + " is invalid: allowed a sector number (EINVAL)");
+        }
+        engine.zoned.setZoneCond(attr, sector, attr.equals("zone_readonly")
+                ? jblk.blockcore.BlkZoneCond.READONLY : jblk.blockcore.BlkZoneCond.OFFLINE);
+    }
+
+    /** Zone-layout notes from power-on (the kernel's pr_info when it clamps a zoned parameter). */
+    public synchronized java.util.List<String> zoneNotes() {
+        return engine == null || engine.zoned == null ? java.util.List.of() : engine.zoned.cfg.notes();
     }
 
     /** configfs {@code power}: 1 creates the disk, 0 removes it (data stays for memory_backed). */
@@ -229,6 +256,15 @@ public final class NullbDevice implements AutoCloseable {
                 safeOps.devices.register(engine);
                 safeSet = shared != null ? shared.safeSet() : safeTagSet(safeOps);
                 disk = safeDisk(safeSet);
+            }
+            if (engine.zoned != null) {
+                try {
+                    disk.setZoned(engine.zoned.limits(), engine.zoned);
+                } catch (RuntimeException e) {
+                    disk.close();
+                    disk = null;
+                    throw e;
+                }
             }
         } catch (RuntimeException e) {
             cleanupAfterFailedPowerOn();
@@ -312,8 +348,8 @@ public final class NullbDevice implements AutoCloseable {
                 .logicalBlockSize(params.blockSize())
                 .physicalBlockSize(params.blockSize())
                 .maxSectors(params.maxSectors())
-                .maxDiscardSectors(params.discard() ? 0xFFFF_FFFFL >>> 9 : 0)
-                .maxWriteZeroesSectors(params.memoryBacked() ? 0xFFFF_FFFFL >>> 9 : 0)
+                .maxDiscardSectors(params.discard() && !params.zoned() ? 0xFFFF_FFFFL >>> 9 : 0)
+                .maxWriteZeroesSectors(params.memoryBacked() && !params.zoned() ? 0xFFFF_FFFFL >>> 9 : 0)
                 .writeCache(cache)
                 .fua(params.fua())
                 .rotational(params.rotational())
@@ -327,8 +363,8 @@ public final class NullbDevice implements AutoCloseable {
                 .logicalBlockSize(params.blockSize())
                 .physicalBlockSize(params.blockSize())
                 .maxSectors(params.maxSectors())
-                .maxDiscardSectors(params.discard() ? 0xFFFF_FFFFL >>> 9 : 0)
-                .maxWriteZeroesSectors(params.memoryBacked() ? 0xFFFF_FFFFL >>> 9 : 0)
+                .maxDiscardSectors(params.discard() && !params.zoned() ? 0xFFFF_FFFFL >>> 9 : 0)
+                .maxWriteZeroesSectors(params.memoryBacked() && !params.zoned() ? 0xFFFF_FFFFL >>> 9 : 0)
                 .writeCache(params.cacheSizeMiB() > 0)
                 .fua(params.fua())
                 .rotational(params.rotational())

@@ -16,7 +16,9 @@ import jblk.blockcore.TagSet;
  *
  * <p>Deliberate differences from the kernel, which often clamps or ignores silently: out-of-range
  * values are refused, not clamped; {@code discard} and {@code cache_size} without
- * {@code memory_backed} are refused, not ignored; {@code queue_mode} 0 and 1 are refused.
+ * {@code memory_backed} are refused, not ignored; {@code queue_mode} 0 and 1 are refused. The
+ * zoned parameters are checked and clamped at power-on exactly as the kernel does
+ * ({@link ZoneConfig}), since users rely on those clamps.
  */
 public final class NullbParams {
     enum Kind { INT, LONG, BOOL, FAULT, BADBLOCKS }
@@ -56,7 +58,15 @@ public final class NullbParams {
         def("virt_boundary", Kind.BOOL, "0", 0, 1, false, "virtual boundary limit (accepted, reported)");
         def("home_node", Kind.INT, "-1", -1, 1023, false, "NUMA node (accepted, no effect)");
         def("use_per_node_hctx", Kind.BOOL, "0", 0, 0, false, "one hardware queue per NUMA node (not modelled)");
-        def("zoned", Kind.BOOL, "0", 0, 0, false, "zoned devices (not modelled)");
+        def("zoned", Kind.BOOL, "0", 0, 1, false, "a host-managed zoned device (zone_* parameters)");
+        def("zone_size", Kind.LONG, "256", 0, 1L << 20, false, "zone size in MB, a power of two <= the device size");
+        def("zone_capacity", Kind.LONG, "0", 0, 1L << 20, false, "zone capacity in MB; 0 = zone_size");
+        def("zone_nr_conv", Kind.INT, "0", 0, Integer.MAX_VALUE, false, "conventional zones (clamped to zones - 1)");
+        def("zone_max_open", Kind.INT, "0", 0, Integer.MAX_VALUE, false, "max open zones; 0 = no limit");
+        def("zone_max_active", Kind.INT, "0", 0, Integer.MAX_VALUE, false, "max active zones; 0 = no limit");
+        def("zone_append_max_sectors", Kind.INT, "2147483647", 0, Integer.MAX_VALUE, false,
+                "largest ZONE_APPEND in sectors; 0 = block layer emulation");
+        def("zone_full", Kind.BOOL, "0", 0, 1, false, "sequential zones start FULL");
         def("timeout", Kind.FAULT, "", 0, 0, false, "fault injection: requests that never complete");
         def("requeue", Kind.FAULT, "", 0, 0, false, "fault injection: requeued requests");
         def("init_hctx", Kind.FAULT, "", 0, 0, false, "fault injection: failing init_hctx");
@@ -324,6 +334,10 @@ public final class NullbParams {
         return bool("iostats");
     }
 
+    public boolean zoned() {
+        return bool("zoned");
+    }
+
     public NullbParams copy() {
         NullbParams p = new NullbParams();
         p.values.putAll(values);
@@ -365,6 +379,10 @@ public final class NullbParams {
             sb.append(String.format("  %-22s default %-6s %-32s %s%n", d.name(),
                     d.def().isEmpty() ? "\"\"" : d.def(), allowed, d.help()));
         }
+        sb.append(String.format("  %-22s %-47s %s%n", "zone_readonly", "(configfs, powered zoned device)",
+                "write a sector: its zone turns READONLY (again: back to EMPTY)"));
+        sb.append(String.format("  %-22s %-47s %s%n", "zone_offline", "(configfs, powered zoned device)",
+                "write a sector: its zone turns OFFLINE (again: back to EMPTY)"));
         return sb.toString();
     }
 }

@@ -52,6 +52,9 @@ public final class RawNullBlk implements BlkMqOps {
         if (cmd.partialBytes >= 0) {
             rq.setBytesDone(cmd.partialBytes);
         }
+        if (cmd.appendSector >= 0) {
+            rq.setSector(cmd.appendSector); // null_zone_write: rq->__sector = the write pointer
+        }
         int irq = e.irqmode;
         if (irq == 0) {
             BlkMq.endRequest(rq, st);
@@ -142,6 +145,9 @@ public final class RawNullBlk implements BlkMqOps {
             cmd.error = st;
             if (cmd.partialBytes >= 0) {
                 rq.setBytesDone(cmd.partialBytes);
+            }
+            if (cmd.appendSector >= 0) {
+                rq.setSector(cmd.appendSector); // null_zone_write: rq->__sector = the write pointer
             }
             BlkMq.endRequest(rq, st);
             n++;

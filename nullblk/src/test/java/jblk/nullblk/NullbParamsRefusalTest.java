@@ -70,7 +70,7 @@ class NullbParamsRefusalTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"use_per_node_hctx", "zoned"})
+    @ValueSource(strings = {"use_per_node_hctx"})
     void unmodelledFeaturesAreRefused(String name) {
         String m = refusal(name + "=1");
         assertTrue(m.startsWith(name + "=1 is not supported") && m.endsWith("allowed 0"), m);

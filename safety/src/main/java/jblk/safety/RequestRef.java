@@ -99,6 +99,11 @@ public abstract class RequestRef<T> {
         return true;
     }
 
+    /** A zoned driver, in queueRq: where a ZONE_APPEND wrote ({@code rq->__sector}). */
+    public final void setSector(long sector) {
+        rq.setSector(sector);
+    }
+
     // ---- ownership ------------------------------------------------------------------------
 
     /**
