@@ -20,11 +20,14 @@ final class Submitter implements Runnable {
     private final int id;
     private final List<IoSpec> specs;
     private final Semaphore depth = new Semaphore(DEPTH);
+    private final SwQueue queue;
     final Thread thread;
     volatile String stalled;
     volatile Throwable failure;
 
+    /** Opens its software queue now, so submitters get contexts 0..n-1 and spread over the hw queues. */
     Submitter(PassRun run, String name, int id, List<IoSpec> specs) {
+        this.queue = run.disk.openQueue();
         this.run = run;
         this.name = name;
         this.id = id;
@@ -35,7 +38,7 @@ final class Submitter implements Runnable {
 
     @Override
     public void run() {
-        try (SwQueue q = run.disk.openQueue()) {
+        try (SwQueue q = queue) {
             int burst = 0;
             for (int i = 0; i < specs.size() && stalled == null; i++) {
                 IoSpec s = specs.get(i);

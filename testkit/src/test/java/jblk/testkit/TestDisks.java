@@ -9,12 +9,12 @@ import jblk.safety.Operations;
 import jblk.safety.RequestRef;
 
 /** Drivers for the kit's own tests: correct ones and ones with one known bug each. */
-final class TestDisks {
+public final class TestDisks {
     private TestDisks() {
     }
 
     /** A correct RAM disk serving every verified op inline; {@link #bug} switches one bug on. */
-    static class Ram implements Operations<Void, Void> {
+    public static class Ram implements Operations<Void, Void> {
         enum Bug { NONE, SHORT_WRITE, DOUBLE_END_FLUSH, LEAK_FLUSH, NO_DISCARD }
 
         final ByteBuffer data;
