@@ -133,17 +133,18 @@ final class DiskStats {
 
     /** /sys/block/&lt;dev&gt;/inflight: requests in the driver (started, not completed), reads and writes. */
     String inflight() {
-        int r = 0;
-        int w = 0;
+        int[] rw = inflightCounts();
+        return String.format("%8d %8d", rw[0], rw[1]) + "\n";
+    }
+
+    /** Requests in the driver (started, not completed): {reads, writes}; writes are {@code op_is_write}. */
+    int[] inflightCounts() {
+        int[] rw = new int[2];
         for (Request rq : q.allocatedRequests()) {
             if (RequestState.state(rq.wordVolatile()) == RequestState.IN_FLIGHT) {
-                if (rq.op.isWrite()) {
-                    w++;
-                } else {
-                    r++;
-                }
+                rw[rq.op.isWrite() ? 1 : 0]++;
             }
         }
-        return String.format("%8d %8d", r, w) + "\n";
+        return rw;
     }
 }

@@ -235,6 +235,40 @@ public final class GenDisk implements AutoCloseable {
         return queue.stats.inflight();
     }
 
+    /** One stat field by name (see {@link StatField}): no text to parse. */
+    public long stat(StatField field) {
+        return statFields()[field.index()];
+    }
+
+    /** Reads in the driver now (started, not completed): the first number of {@link #inflight()}. */
+    public int inFlightReads() {
+        return queue.stats.inflightCounts()[0];
+    }
+
+    /** Writes (WRITE, FLUSH, DISCARD, WRITE_ZEROES: {@code op_is_write}) in the driver now. */
+    public int inFlightWrites() {
+        return queue.stats.inflightCounts()[1];
+    }
+
+    /**
+     * Tags this disk's requests hold on hw queue {@code hctxIdx} (allocated, not yet freed), as
+     * the debugfs {@code hctxN/busy} file lists them; other disks sharing the tags are not counted.
+     */
+    public int busyTags(int hctxIdx) {
+        if (hctxIdx < 0 || hctxIdx >= queue.hctxs.length) {
+            throw new IllegalArgumentException("hw queue " + hctxIdx + " is out of range: allowed 0.."
+                    + (queue.hctxs.length - 1));
+        }
+        HwQueue h = queue.hctxs[hctxIdx];
+        int n = 0;
+        for (Request rq : queue.allocatedRequests()) {
+            if (rq.hctx == h) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /**
      * The blk-mq debugfs tree for this disk, file name to content: per hctx {@code state},
      * {@code dispatch}, {@code busy}, {@code tags}, {@code type}, {@code active} and per software

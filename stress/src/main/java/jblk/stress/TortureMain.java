@@ -38,7 +38,9 @@ import picocli.CommandLine.Option;
  * operations; which request meets which fault still depends on thread scheduling.
  */
 @Command(name = "torture", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Faults + data verification on memory-backed null_blk devices (safe and raw driver).")
+        description = {"Faults + data verification on memory-backed null_blk devices (safe and raw driver).",
+                "With --driver-class CLASS [--classpath JARS]: your driver through the test kit instead"
+                        + " (--driver-class CLASS --help lists its options)."})
 public final class TortureMain implements Callable<Integer> {
     static final int SECTORS = 16384; // size=8 (MiB)
     static final Duration DEVICE_TIMEOUT = Duration.ofMillis(200);
@@ -69,6 +71,9 @@ public final class TortureMain implements Callable<Integer> {
 
     /** Runs with {@code args}; returns the exit status (0 all checks passed, 1 a check failed, 2 usage). */
     public static int run(String[] args, PrintStream out) {
+        if (java.util.Arrays.asList(args).contains("--driver-class")) {
+            return jblk.testkit.KitMain.run(args, out); // a driver from outside jblk: the test kit runs it
+        }
         TortureMain t = new TortureMain();
         t.out = out;
         CommandLine cl = new CommandLine(t);
