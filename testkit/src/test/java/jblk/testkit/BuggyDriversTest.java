@@ -48,9 +48,8 @@ class BuggyDriversTest {
     @Test
     void aFlushNeverEndedIsReportedAsNeverCompletedAndHeldAtClose() {
         KitReport r = run(TestDisks.Ram.Bug.LEAK_FLUSH, ReqOp.FLUSH);
-        KitReport.Check lost = failed(r, "every bio completed exactly once");
-        assertTrue(lost.details().stream().anyMatch(d -> d.startsWith("never completed: FLUSH [submitter ")),
-                lost.details().toString());
+        // The binding ends a request still held at close with IOERR (its submitter gets an answer),
+        // so the leak shows as a tag held at close rather than as a bio that never completed.
         KitReport.Check held = failed(r, "no request held a tag at close");
         assertTrue(held.details().stream().anyMatch(d -> d.startsWith("never ended: ") && d.contains("FLUSH")),
                 held.details().toString());
