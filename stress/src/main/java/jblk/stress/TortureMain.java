@@ -196,8 +196,10 @@ public final class TortureMain implements Callable<Integer> {
                     + " hw_queue_depth=16 irqmode=" + irqmode + " completion_nsec=20000 discard=1"
                     + (cache ? " cache_size=1" : "") + " mbps=" + mbps + " timeout=1,2,0,-1 requeue=1,5,0,-1"
                     + (partial ? " badblocks_partial_io=1" : "") + " badblocks=" + bb;
+            // 4 modelled CPUs: the chaos thread moves submit_queues over 1..4, which null_blk
+            // refuses above nr_cpu_ids while powered (this machine may have 2).
             NullbDevice dev = new NullbDevice("torture-" + label, NullbParams.parse(params), kind, mode)
-                    .seed(cfg.nextLong()).timeout(DEVICE_TIMEOUT);
+                    .seed(cfg.nextLong()).timeout(DEVICE_TIMEOUT).nrCpuIds(4);
             MisbehavingOps[] wrapper = new MisbehavingOps[1];
             long wrapperSeed = cfg.nextLong();
             if (kind == DriverKind.SAFE) {
