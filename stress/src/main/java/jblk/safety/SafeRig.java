@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import jblk.blockcore.BlkStatus;
-import jblk.blockcore.EhTimerReturn;
 import jblk.blockcore.GenDisk;
 import jblk.blockcore.ReqFlags;
 import jblk.blockcore.Request;
