@@ -283,12 +283,12 @@ public final class HwQueue {
 
     /** Calls the driver's queueRq; a raw driver that throws gets the request ended with IOERR once. */
     BlkStatus queueRq(Request rq, boolean last) {
-        long before = (long) Request.WORD.getOpaque(rq);
+        long before = rq.loWord();
         try {
             return set.ops.queueRq(this, rq, last);
         } catch (RuntimeException e) {
             BlkLog.driverException("queueRq (tag " + rq.tag + ")", e);
-            long now = rq.wordVolatile();
+            long now = rq.lvWord();
             boolean stillOurs = RequestState.generation(now) == RequestState.generation(before)
                     && RequestState.allocated(now);
             return stillOurs ? BlkStatus.IOERR : BlkStatus.OK;
@@ -338,7 +338,7 @@ public final class HwQueue {
         for (int tag = 0; tag < t.nrTags; tag++) {
             Request r = t.staticRqs[tag];
             if (t.isAllocated(tag) && r.hctx == this
-                    && RequestState.state(r.wordVolatile()) != RequestState.IDLE) {
+                    && RequestState.state(r.lvWord()) != RequestState.IDLE) {
                 return true;
             }
         }

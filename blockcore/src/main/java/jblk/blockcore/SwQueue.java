@@ -2,6 +2,7 @@ package jblk.blockcore;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import jblk.sbitmap.SBitmapQueue;
 
 /**
  * Models {@code struct blk_mq_ctx} (the per-CPU software queue) together with the submitter's
@@ -240,8 +241,8 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
             rq.startTimeNs = now;
             q.stats.accountStart(rq);
         }
-        long w = (long) Request.WORD.getOpaque(rq);
-        rq.setWordPlain(RequestState.nextGeneration(w));
+        long w = rq.loWord();
+        rq.soWord(RequestState.nextGeneration(w));
     }
 
     /** Tag wait ({@code blk_mq_get_tag}'s sleep): leave the dispatch section, run the queue, sleep. */
