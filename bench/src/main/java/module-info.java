@@ -1,0 +1,18 @@
+/**
+ * bench: {@code ./jblk compare}, the fio-style {@code ./jblk bench} and the JMH suite. An
+ * application: it exports nothing; picocli and JMH reach its classes reflectively.
+ */
+@SuppressWarnings("requires-automatic") // jmh-core and HdrHistogram name no module; the shaded jar runs on the class path
+module jblk.bench {
+    requires jblk.nullblk;
+    requires java.desktop; // the PNG chart (java.awt, javax.imageio)
+    requires java.management;
+    requires jdk.management; // com.sun.management.ThreadMXBean: bytes allocated per thread
+    requires info.picocli;
+    requires jmh.core;
+    requires HdrHistogram;
+    requires org.knowm.xchart;
+
+    opens jblk.bench to info.picocli;
+    opens jblk.bench.jmh to jmh.core;
+}
