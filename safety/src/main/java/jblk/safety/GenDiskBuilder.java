@@ -32,6 +32,10 @@ public final class GenDiskBuilder {
     private boolean iostats = true;
     private Duration closeTimeout = Duration.ofSeconds(5);
 
+    /** A builder with the kernel's defaults (512-byte blocks, no capacity yet). */
+    public GenDiskBuilder() {
+    }
+
     public GenDiskBuilder capacitySectors(long sectors) {
         if (sectors < 0) {
             throw new IllegalArgumentException("capacity " + sectors + " is out of range: allowed 0 or more sectors");
