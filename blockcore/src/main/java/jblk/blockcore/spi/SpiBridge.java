@@ -5,33 +5,22 @@ import jblk.blockcore.GenDisk;
 import jblk.blockcore.Request;
 
 /**
- * The door from this SPI into blockcore's package-private internals, after the JDK's {@code
- * SharedSecrets}: blockcore installs the one implementation when {@link Request} is initialised,
- * and the SPI's classes read it into {@code static final} fields, so the JIT sees a constant and
- * inlines through it (no cost on the hot path). Not part of the SPI a binding calls: use {@link
+ * The door from this SPI into blockcore's package-private internals ({@link InstalledOnce}):
+ * blockcore installs the one implementation when {@link Request} is initialised, and the SPI's
+ * classes read it into {@code static final} fields, so the JIT sees a constant and inlines through
+ * it (no cost on the hot path). Not part of the SPI a binding calls: use {@link
  * RequestWord}, {@link BindingCompletion} and {@link QueueInternals}.
  */
 public abstract class SpiBridge {
-    private static SpiBridge installed;
+    private static final InstalledOnce<SpiBridge> DOOR = new InstalledOnce<>(Request.class);
 
-    /** Called once, by blockcore; a second call is refused, so no one can replace the door. */
-    public static synchronized void install(SpiBridge bridge) {
-        if (installed != null) {
-            throw new IllegalStateException("SpiBridge already installed");
-        }
-        installed = bridge;
+    /** Called once, by blockcore's {@link Request}; a second call is refused. */
+    public static void install(SpiBridge bridge) {
+        DOOR.install(bridge);
     }
 
-    static synchronized SpiBridge get() {
-        if (installed == null) {
-            try {
-                // Request's static initialiser installs the bridge.
-                Class.forName(Request.class.getName(), true, Request.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-        return installed;
+    static SpiBridge get() {
+        return DOOR.get();
     }
 
     /** The VarHandle on {@code rq->state}'s word (see {@link RequestWord}). */
