@@ -2,7 +2,8 @@
  * bench: {@code ./jblk compare}, the fio-style {@code ./jblk bench} and the JMH suite. An
  * application: it exports nothing; picocli and JMH reach its classes reflectively.
  */
-@SuppressWarnings("requires-automatic") // jmh-core and HdrHistogram name no module; the shaded jar runs on the class path
+// jmh-core and HdrHistogram name no module (automatic modules); the shaded jar runs on the class path.
+@SuppressWarnings("requires-automatic")
 module jblk.bench {
     requires jblk.nullblk;
     requires java.desktop; // the PNG chart (java.awt, javax.imageio)

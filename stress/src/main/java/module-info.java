@@ -3,7 +3,8 @@
  * the binding SPI (jblk.blockcore.spi) and safety's race door (jblk.safety.race): its tests drive
  * single steps of the real code.
  */
-@SuppressWarnings("requires-automatic") // jcstress-core names no module; the shaded jar runs on the class path
+// jcstress-core names no module (an automatic module); the shaded jar runs on the class path.
+@SuppressWarnings("requires-automatic")
 module jblk.stress {
     requires jblk.nullblk;
     requires jblk.testkit;

@@ -5,6 +5,7 @@ import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.LocationProvider;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public final class JblkModules implements LocationProvider {
     public Set<Location> get(Class<?> testClass) {
         return PACKAGES.keySet().stream()
                 .map(m -> Location.of(classesOf(m)))
-                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     /** The module whose target/classes holds {@code c}, if any. */

@@ -63,14 +63,16 @@ final class ModuleRules {
             .because("safety's internals are open to stress's race tests alone");
 
     /** No split packages: a class lives in a package its own module owns. */
-    static final ArchRule OWN_PACKAGES = classes().should(new ArchCondition<JavaClass>("live in a package of their own module") {
+    static final ArchRule OWN_PACKAGES = classes().should(new ArchCondition<>("live in a package of their own module") {
         @Override
         public void check(JavaClass c, ConditionEvents events) {
             Optional<String> module = JblkModules.moduleOf(c);
             boolean ok = module.isPresent() && JblkModules.owns(module.get(), c.getPackageName());
-            String where = module.map(m -> "module " + m).orElse("no jblk module (" + c.getSource().map(s -> s.getUri().toString()).orElse("?") + ")");
-            events.add(new SimpleConditionEvent(c, ok, c.getName() + " is in " + where + ", which does not own package "
-                    + c.getPackageName() + "; allowed: " + module.map(JblkModules.PACKAGES::get).map(Object::toString).orElse("none")));
+            String where = module.map(m -> "module " + m)
+                    .orElse("no jblk module (" + c.getSource().map(s -> s.getUri().toString()).orElse("?") + ")");
+            String allowed = module.map(JblkModules.PACKAGES::get).map(Object::toString).orElse("none");
+            events.add(new SimpleConditionEvent(c, ok, c.getName() + " is in " + where
+                    + ", which does not own package " + c.getPackageName() + "; allowed: " + allowed));
         }
     });
 }

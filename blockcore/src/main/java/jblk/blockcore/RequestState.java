@@ -15,16 +15,16 @@ import jblk.blockcore.spi.RequestWord;
  * blk_mq_rq_ctx_init}), so a handle issued for an earlier use of the tag can never match again
  * (40 bits: a stale handle would have to survive 2^40 reuses of one tag). {@code refs} is owned by
  * the binding layer (the Rust wrapper's refcount; its bits are defined in the binding SPI, {@link
- * RequestWord}); blockcore only carries it. TIMED_OUT is the
- * kernel's RQF_TIMED_OUT: set once per expiry by the timeout scanner. ALLOCATED says the tag is
- * held (the kernel tells an allocated idle request from a free one by the tag bitmap; jblk keeps it
- * in the word so assertions and reports need only one read). PENDING belongs to the binding layer
- * (also in {@link RequestWord}), like refs: a completion is scheduled (a timer armed) while the request stays IN_FLIGHT, as the
- * kernel keeps a request in flight while its hrtimer runs.
+ * RequestWord}); blockcore only carries it. TIMED_OUT is the kernel's RQF_TIMED_OUT: set once per
+ * expiry by the timeout scanner. ALLOCATED says the tag is held (the kernel tells an allocated idle
+ * request from a free one by the tag bitmap; jblk keeps it in the word so assertions and reports
+ * need only one read). PENDING belongs to the binding layer (also in {@link RequestWord}), like
+ * refs: a completion is scheduled (a timer armed) while the request stays IN_FLIGHT, as the kernel
+ * keeps a request in flight while its hrtimer runs.
  *
- * <p>Who writes: blockcore's raw paths write with release stores ({@code soWord}), as C
- * writes {@code rq->state}; the timeout scanner and binding layers use CAS. A plain store only ever follows
- * a state no CAS accepts, or is the driver's own race (C semantics).
+ * <p>Who writes: blockcore's raw paths write with release stores ({@code soWord}), as C writes
+ * {@code rq->state}; the timeout scanner and binding layers use CAS. A plain store only ever
+ * follows a state no CAS accepts, or is the driver's own race (C semantics).
  */
 public final class RequestState {
     public static final int IDLE = 0;
@@ -79,7 +79,8 @@ public final class RequestState {
     }
 
     public static String toString(long word) {
-        return "gen=" + generation(word) + " refs=" + ((word & RequestWord.REFS_MASK) >>> RequestWord.REFS_SHIFT) + " " + stateName(state(word))
+        return "gen=" + generation(word) + " refs=" + ((word & RequestWord.REFS_MASK) >>> RequestWord.REFS_SHIFT)
+                + " " + stateName(state(word))
                 + (timedOut(word) ? " TIMED_OUT" : "") + ((word & RequestWord.PENDING) != 0 ? " PENDING" : "")
                 + (allocated(word) ? "" : " free");
     }

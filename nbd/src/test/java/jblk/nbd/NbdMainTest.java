@@ -34,9 +34,7 @@ class NbdMainTest {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(jvmOption);
         cmd.add("-cp");
-        // The tests run on the module path (module-info), which java.class.path leaves out.
-        cmd.add(String.join(java.io.File.pathSeparator, System.getProperty("jdk.module.path", ""),
-                System.getProperty("java.class.path")));
+        cmd.add(System.getProperty("java.class.path"));
         cmd.add("jblk.nbd.NbdMain");
         cmd.addAll(List.of(args));
         return cmd;

@@ -22,7 +22,7 @@ class PagePoolFailFastTest {
     @Test
     void pageAllocationAtTheJvmLimitFailsWithoutForcingACollection() throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:MaxDirectMemorySize=8m", "-cp", childClassPath(),
+                "-XX:MaxDirectMemorySize=8m", "-cp", System.getProperty("java.class.path"),
                 Child.class.getName()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), out);
@@ -32,17 +32,6 @@ class PagePoolFailFastTest {
         assertTrue(Integer.parseInt(f[1]) >= 256, "at least one slab of pages fit: " + out);
         assertEquals("5", f[3], out);
         assertEquals("0", f[5], "collections forced by failing page allocations: " + out);
-    }
-
-    /**
-     * This JVM's class path plus its module path and the test classes (the tests run patched into
-     * the jblk.nullblk module, so the modules are not on java.class.path): the child runs them all
-     * on its class path.
-     */
-    private static String childClassPath() throws Exception {
-        String sep = java.io.File.pathSeparator;
-        String tests = Path.of(Child.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        return String.join(sep, tests, System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""));
     }
 
     /** Fills direct memory with pages, then tries five more; prints pages, failures and GCs. */

@@ -14,8 +14,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The floor under one request: what a tag costs with nothing else, measured on the
- * kernel library blockcore's tags are built on ({@link SBitmapQueue}, lib/sbitmap.c). {@code tagAllocFree}: one allocation (a CAS) and one free (an atomic AND).
+ * The floor under one request: what a tag costs with nothing else, measured on the kernel library
+ * blockcore's tags are built on ({@link SBitmapQueue}, lib/sbitmap.c). {@code tagAllocFree}: one
+ * allocation (a CAS) and one free (an atomic AND).
  * {@code tagAllocFreeTwoCalls}: the same plus two calls that are not inlined, standing for the
  * driver's queue_rq and the bio's end_io, the least a request does besides its tag.
  */
