@@ -1,5 +1,7 @@
 package jblk.blockcore;
 
+import jblk.blockcore.spi.RequestWord;
+
 /**
  * The blk-mq functions a driver calls, as the C API names them: {@code blk_mq_start_request},
  * {@code blk_mq_end_request}, {@code blk_mq_complete_request}, {@code blk_mq_requeue_request},
@@ -17,14 +19,14 @@ public final class BlkMq {
      */
     public static void startRequest(Request rq) {
         RequestQueue q = rq.q;
-        long w = (long) Request.WORD.getOpaque(rq);
+        long w = rq.loWord();
         assert RequestState.allocated(w) && RequestState.state(w) == RequestState.IDLE
                 : "startRequest on a request that is not allocated and idle: " + RequestState.toString(w);
         long now = q.jiffies();
         long deadline = now + q.timeoutMs + q.scanIntervalMs;
         rq.deadlineMs = deadline;
         q.timeoutTimer.add(now, deadline);
-        rq.setWordPlain((w & (RequestState.GEN_MASK | RequestState.REFS_MASK))
+        rq.soWord((w & (RequestState.GEN_MASK | RequestWord.REFS_MASK))
                 | RequestState.ALLOCATED | RequestState.IN_FLIGHT);
     }
 
@@ -34,7 +36,7 @@ public final class BlkMq {
      */
     public static void endRequest(Request rq, BlkStatus status) {
         RequestQueue q = rq.q;
-        long w = (long) Request.WORD.getOpaque(rq);
+        long w = rq.loWord();
         assert RequestState.allocated(w) : "endRequest on a free request (ended twice?): tag " + rq.tag;
         if (q.iostats && rq.startTimeNs != 0) {
             q.stats.accountDone(rq, System.nanoTime());
@@ -69,7 +71,7 @@ public final class BlkMq {
         if (rq.countedActive) {
             hctx.share.nrActive.decrementAndGet();
         }
-        rq.setWordPlain(w & RequestState.GEN_MASK);
+        rq.soWord(w & RequestState.GEN_MASK);
         SwQueue ctx = rq.ctx;
         boolean local = ctx.owner == Thread.currentThread();
         if (local && tag >= tags.nrReservedTags) {
@@ -88,16 +90,16 @@ public final class BlkMq {
      * inline, as in the kernel.
      */
     public static void completeRequest(Request rq) {
-        long w = (long) Request.WORD.getOpaque(rq);
-        rq.setWordPlain((w & ~(RequestState.STATE_MASK | RequestState.TIMED_OUT)) | RequestState.COMPLETE);
+        long w = rq.loWord();
+        rq.soWord((w & ~(RequestState.STATE_MASK | RequestState.TIMED_OUT)) | RequestState.COMPLETE);
         raiseComplete(rq);
     }
 
     /**
-     * The delivery half of {@link #completeRequest}, for binding layers that have already moved
-     * the state word themselves (with their own CAS): it does not touch the word.
+     * The delivery half of {@link #completeRequest} ({@code blk_mq_raise_softirq}); binding layers
+     * that moved the word with their own CAS reach it through the SPI's {@code BindingCompletion}.
      */
-    public static void raiseComplete(Request rq) {
+    static void raiseComplete(Request rq) {
         TagSet set = rq.q.set;
         if (!set.hasComplete) {
             throw new IllegalStateException("completeRequest: the driver has no complete callback");
@@ -123,12 +125,12 @@ public final class BlkMq {
 
     /** Calls the driver's complete; a raw driver that throws gets the request ended with IOERR. */
     static void callComplete(Request rq) {
-        long before = (long) Request.WORD.getOpaque(rq);
+        long before = rq.loWord();
         try {
             rq.q.set.ops.complete(rq);
         } catch (RuntimeException e) {
             BlkLog.driverException("complete (tag " + rq.tag + ")", e);
-            long now = rq.wordVolatile();
+            long now = rq.lvWord();
             if (RequestState.generation(now) == RequestState.generation(before) && RequestState.allocated(now)) {
                 endRequest(rq, BlkStatus.IOERR);
             }
@@ -161,21 +163,21 @@ public final class BlkMq {
 
     /** {@code __blk_mq_requeue_request}: back to IDLE (still allocated), TIMED_OUT cleared. */
     static void requeueState(Request rq) {
-        long w = (long) Request.WORD.getOpaque(rq);
+        long w = rq.loWord();
         assert RequestState.allocated(w) : "requeue of a free request: tag " + rq.tag;
         if (RequestState.state(w) != RequestState.IDLE || RequestState.timedOut(w)) {
-            rq.setWordPlain(w & ~(RequestState.STATE_MASK | RequestState.TIMED_OUT));
+            rq.soWord(w & ~(RequestState.STATE_MASK | RequestState.TIMED_OUT));
         }
     }
 
     /** {@code blk_mq_request_started}. */
     public static boolean requestStarted(Request rq) {
-        return RequestState.state(rq.word()) != RequestState.IDLE;
+        return RequestState.state(rq.laWord()) != RequestState.IDLE;
     }
 
     /** {@code blk_mq_request_completed}. */
     public static boolean requestCompleted(Request rq) {
-        return RequestState.state(rq.word()) == RequestState.COMPLETE;
+        return RequestState.state(rq.laWord()) == RequestState.COMPLETE;
     }
 
     /** {@code blk_mq_stop_hw_queues}. */

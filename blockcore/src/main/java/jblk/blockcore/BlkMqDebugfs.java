@@ -2,6 +2,7 @@ package jblk.blockcore;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import jblk.sbitmap.SBitmapQueue;
 
 /**
  * Models block/blk-mq-debugfs.c: the text of /sys/kernel/debug/block/&lt;disk&gt;/ for one disk, in
@@ -80,7 +81,7 @@ final class BlkMqDebugfs {
     private static String busy(RequestQueue q, HwQueue h) {
         StringBuilder sb = new StringBuilder();
         for (Request r : q.allocatedRequests()) {
-            if (r.hctx == h && RequestState.state(r.wordVolatile()) != RequestState.IDLE) {
+            if (r.hctx == h && RequestState.state(r.lvWord()) != RequestState.IDLE) {
                 line(sb, q, r);
             }
         }
@@ -89,7 +90,7 @@ final class BlkMqDebugfs {
 
     /** {@code __blk_mq_debugfs_rq_show}. */
     private static void line(StringBuilder sb, RequestQueue q, Request r) {
-        long w = r.wordVolatile();
+        long w = r.lvWord();
         sb.append(String.format("%08x", System.identityHashCode(r)))
                 .append(" {.op=").append(r.op)
                 .append(", .cmd_flags=").append(ReqFlags.toString(r.cmdFlags))

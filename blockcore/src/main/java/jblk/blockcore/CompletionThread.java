@@ -42,7 +42,7 @@ abstract class CompletionThread implements Runnable {
         do {
             h = incoming.get();
             rq.ipiNext = h;
-        } while (!incoming.compareAndSet(h, rq));
+        } while (!incoming.compareAndSet(h, rq)); // publishes rq and ipiNext; pairs with takeAll's getAndSet
         if (h == null && sleeping) {
             LockSupport.unpark(thread);
         }

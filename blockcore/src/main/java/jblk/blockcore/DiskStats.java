@@ -141,7 +141,7 @@ final class DiskStats {
     int[] inflightCounts() {
         int[] rw = new int[2];
         for (Request rq : q.allocatedRequests()) {
-            if (RequestState.state(rq.wordVolatile()) == RequestState.IN_FLIGHT) {
+            if (RequestState.state(rq.lvWord()) == RequestState.IN_FLIGHT) {
                 rw[rq.op.isWrite() ? 1 : 0]++;
             }
         }

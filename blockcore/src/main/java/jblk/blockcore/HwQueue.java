@@ -267,6 +267,10 @@ public final class HwQueue {
             dispatch.addAll(list);
             dispatchNonEmpty = true;
         }
+        // blk_mq_dispatch_rq_list's smp_mb: order adding to the dispatch list before reading
+        // SCHED_RESTART. Pairs with schedRestart (blk_mq_sched_restart): its CAS clears the bit,
+        // then its run reads the dispatch list; so either we see the bit clear and run, or the
+        // restart sees our list.
         VarHandle.fullFence();
         if ((state & SCHED_RESTART) == 0) {
             run(true);
@@ -283,12 +287,12 @@ public final class HwQueue {
 
     /** Calls the driver's queueRq; a raw driver that throws gets the request ended with IOERR once. */
     BlkStatus queueRq(Request rq, boolean last) {
-        long before = (long) Request.WORD.getOpaque(rq);
+        long before = rq.loWord();
         try {
             return set.ops.queueRq(this, rq, last);
         } catch (RuntimeException e) {
             BlkLog.driverException("queueRq (tag " + rq.tag + ")", e);
-            long now = rq.wordVolatile();
+            long now = rq.lvWord();
             boolean stillOurs = RequestState.generation(now) == RequestState.generation(before)
                     && RequestState.allocated(now);
             return stillOurs ? BlkStatus.IOERR : BlkStatus.OK;
@@ -325,7 +329,10 @@ public final class HwQueue {
         return (state & SCHED_RESTART) != 0;
     }
 
-    /** {@code blk_mq_sched_restart}: a completion reruns a queue that a DEV_RESOURCE left waiting. */
+    /**
+     * {@code blk_mq_sched_restart}: a completion reruns a queue that a DEV_RESOURCE left waiting.
+     * The CAS (a full fence) pairs with the fence in {@link #dispatchRqList}.
+     */
     void schedRestart() {
         int s = state;
         if ((s & SCHED_RESTART) != 0 && STATE.compareAndSet(this, s, s & ~SCHED_RESTART)) {
@@ -338,7 +345,7 @@ public final class HwQueue {
         for (int tag = 0; tag < t.nrTags; tag++) {
             Request r = t.staticRqs[tag];
             if (t.isAllocated(tag) && r.hctx == this
-                    && RequestState.state(r.wordVolatile()) != RequestState.IDLE) {
+                    && RequestState.state(r.lvWord()) != RequestState.IDLE) {
                 return true;
             }
         }

@@ -3,6 +3,7 @@ package jblk.blockcore;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import jblk.blockcore.spi.SpiBridge;
 
 /**
  * Models {@code struct request}: preallocated once per tag (the request cache, {@code
@@ -22,6 +23,7 @@ public final class Request extends RequestCompleterFields {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        SpiBridge.install(new BlockcoreSpiBridge()); // the binding SPI's door to the word and BlkMq
     }
 
     Request(Tags tags, int tag) {
@@ -76,6 +78,11 @@ public final class Request extends RequestCompleterFields {
         return bio;
     }
 
+    /** {@code rq->mq_ctx}: the submitter's software queue. */
+    public SwQueue ctx() {
+        return ctx;
+    }
+
     /** {@code rq->mq_hctx}. */
     public HwQueue hctx() {
         return hctx;
@@ -97,12 +104,7 @@ public final class Request extends RequestCompleterFields {
 
     /** {@code blk_mq_rq_state}. */
     public int state() {
-        return RequestState.state(word());
-    }
-
-    /** The state word (see {@link RequestState}), read with acquire semantics. */
-    public long word() {
-        return (long) WORD.getAcquire(this);
+        return RequestState.state(laWord());
     }
 
     /**
@@ -121,30 +123,44 @@ public final class Request extends RequestCompleterFields {
         this.sector = sector;
     }
 
-    // ---- the state word, for binding layers ----------------------------------------------
+    // ---- the state word: the memory order is in the name (docs/CONCURRENCY.md) -------------
+    // Binding layers reach the word through jblk.blockcore.spi.RequestWord, never a raw driver.
 
-    /** CAS on the state word: the one atomic a binding layer spends to decide an ownership race. */
-    public boolean casWord(long expect, long update) {
-        return WORD.compareAndSet(this, expect, update);
-    }
-
-    /** Volatile read of the state word (sequentially consistent with {@link #casWord}). */
-    public long wordVolatile() {
+    /** Volatile load ({@code lv}): sequentially consistent with {@link #casWord}. */
+    long lvWord() {
         return (long) WORD.getVolatile(this);
     }
 
-    /** Release store of the state word: only for the owner of the request. */
-    public void setWordRelease(long w) {
-        WORD.setRelease(this, w);
+    /** Acquire load ({@code la}): pairs with {@link #soWord} and the binding's release stores. */
+    long laWord() {
+        return (long) WORD.getAcquire(this);
     }
 
-    void setWordPlain(long w) {
+    /**
+     * Opaque load ({@code lo}): the owner re-reading the word it last wrote, or a value the caller
+     * re-checks with a CAS; orders nothing else.
+     */
+    long loWord() {
+        return (long) WORD.getOpaque(this);
+    }
+
+    /** CAS (volatile): the timeout scanner's RQF_TIMED_OUT decision against a completion. */
+    boolean casWord(long expect, long update) {
+        return WORD.compareAndSet(this, expect, update);
+    }
+
+    /**
+     * Release store ({@code so}), as C writes {@code WRITE_ONCE(rq->state, ..)} after filling the
+     * request: the fields written before it are visible to whoever reads the word with {@link
+     * #laWord} (the completer, the timeout scanner, tagToRq).
+     */
+    void soWord(long w) {
         WORD.setRelease(this, w);
     }
 
     @Override
     public String toString() {
         return "Request{tag=" + tag + " " + op + " sector=" + sector + " bytes=" + nrBytes + " "
-                + RequestState.toString(word()) + "}";
+                + RequestState.toString(laWord()) + "}";
     }
 }

@@ -2,8 +2,11 @@ package jblk.blockcore;
 
 /** Fields of {@link Request} written at start and at completion, by the driver's threads. */
 abstract class RequestCompleterFields extends RequestPad2 {
-    /** The state word, see {@link RequestState}; accessed only through {@link Request#WORD}. */
-    volatile long word;
+    /**
+     * The state word, see {@link RequestState}; accessed only through {@link Request#WORD} with the
+     * order in the accessor's name, so not {@code volatile} (a plain access would be a bug either way).
+     */
+    long word;
     /** Expiry on the queue's coarse clock (ms), set by startRequest ({@code rq->deadline}). */
     long deadlineMs;
     /** Bytes transferred when ending with an error; -1 = "all on success, none on error". */

@@ -552,7 +552,7 @@ final class RequestQueue {
             }
             for (int tag = 0; tag < t.nrTags; tag++) {
                 Request r = t.staticRqs[tag];
-                if (t.isAllocated(tag) && r.q == this && RequestState.allocated(r.wordVolatile())) {
+                if (t.isAllocated(tag) && r.q == this && RequestState.allocated(r.lvWord())) {
                     n++;
                 }
             }
@@ -566,7 +566,7 @@ final class RequestQueue {
         for (Tags t : distinctTags()) {
             for (int tag = 0; tag < t.nrTags; tag++) {
                 Request r = t.staticRqs[tag];
-                if (t.isAllocated(tag) && r.q == this && RequestState.allocated(r.wordVolatile())) {
+                if (t.isAllocated(tag) && r.q == this && RequestState.allocated(r.lvWord())) {
                     out.add(r);
                 }
             }

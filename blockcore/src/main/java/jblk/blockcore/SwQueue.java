@@ -2,6 +2,7 @@ package jblk.blockcore;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import jblk.sbitmap.SBitmapQueue;
 
 /**
  * Models {@code struct blk_mq_ctx} (the per-CPU software queue) together with the submitter's
@@ -148,7 +149,8 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
                 hctx.share.nrActive.incrementAndGet();
             }
             // blk_queue_enter: the tag CAS above and this volatile read are both sequentially
-            // consistent, so a freezer that saw our tag free sees us back off here. And a
+            // consistent, so a freezer that saw our tag free sees us back off here (pairs with
+            // RequestQueue.freezeStart's freezeDepth store, then waitFrozen's bitmap reads). And a
             // reconfiguration may have run entirely between our reading the hctx and the CAS:
             // then the tag came from a tag space that is gone.
             if (q.freezeDepth != 0 || q.dying || hctxs[type.ordinal()] != hctx || hctx.tags != tags) {
@@ -240,8 +242,8 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
             rq.startTimeNs = now;
             q.stats.accountStart(rq);
         }
-        long w = (long) Request.WORD.getOpaque(rq);
-        rq.setWordPlain(RequestState.nextGeneration(w));
+        long w = rq.loWord();
+        rq.soWord(RequestState.nextGeneration(w));
     }
 
     /** Tag wait ({@code blk_mq_get_tag}'s sleep): leave the dispatch section, run the queue, sleep. */
@@ -322,7 +324,10 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
         }
         RequestList list = plugList;
         enterSection();
-        VarHandle.fullFence(); // no tag CAS follows the entry here, so fence it explicitly
+        // No tag CAS follows the entry here, so fence it explicitly: orders enterSection's store
+        // before the isQuiesced read below. Pairs with RequestQueue.quiesce (its quiesceDepth store,
+        // then its sectionSeq reads).
+        VarHandle.fullFence();
         try {
             if (q.set.hasQueueRqs && !q.isQuiesced() && !anyStoppedOrBusy(list)) {
                 try {

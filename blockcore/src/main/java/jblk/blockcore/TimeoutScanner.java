@@ -52,7 +52,7 @@ final class TimeoutScanner implements Runnable {
                     continue;
                 }
                 Request rq = t.staticRqs[tag];
-                long w = rq.word();
+                long w = rq.laWord();
                 if (RequestState.state(w) != RequestState.IN_FLIGHT || RequestState.timedOut(w) || rq.q != q) {
                     continue;
                 }
@@ -89,7 +89,7 @@ final class TimeoutScanner implements Runnable {
      * whether this call marked it.
      */
     boolean expire(Request rq, long nowMs) {
-        long w = rq.word();
+        long w = rq.laWord();
         if (RequestState.state(w) != RequestState.IN_FLIGHT || RequestState.timedOut(w)
                 || rq.q != q || rq.deadlineMs - nowMs > 0) {
             return false;
@@ -122,7 +122,7 @@ final class TimeoutScanner implements Runnable {
         q.timeoutTimer.add(nowMs, rq.deadlineMs);
         long gen = RequestState.generation(w);
         while (true) {
-            long cur = rq.wordVolatile();
+            long cur = rq.lvWord();
             if (RequestState.generation(cur) != gen || !RequestState.timedOut(cur)
                     || RequestState.state(cur) != RequestState.IN_FLIGHT) {
                 return;

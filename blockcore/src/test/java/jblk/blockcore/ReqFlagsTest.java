@@ -103,16 +103,16 @@ class ReqFlagsTest {
             assertSame(disk.hwQueue(0), rq.hctx());
             assertTrue(BlkMq.requestStarted(rq));
             assertFalse(BlkMq.requestCompleted(rq));
-            assertTrue(RequestState.allocated(rq.word()));
-            long gen = RequestState.generation(rq.word());
+            assertTrue(RequestState.allocated(rq.laWord()));
+            long gen = RequestState.generation(rq.laWord());
             BlkMq.endRequest(rq, BlkStatus.OK);
             d.await();
-            assertFalse(RequestState.allocated(rq.word()), "the ended request is free");
+            assertFalse(RequestState.allocated(rq.laWord()), "the ended request is free");
             Done d2 = new Done();
             q.submitBio(read(0, 4096, d2));
             Request again = drv.take();
             assertSame(rq, again, "the submitter that freed a tag gets it again (sbitmap hint)");
-            assertEquals(gen + 1, RequestState.generation(again.word()), "the generation moves on each reuse");
+            assertEquals(gen + 1, RequestState.generation(again.laWord()), "the generation moves on each reuse");
             BlkMq.endRequest(again, BlkStatus.OK);
             d2.await();
         } finally {

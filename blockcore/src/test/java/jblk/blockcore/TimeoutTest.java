@@ -126,7 +126,7 @@ class TimeoutTest {
             Thread.sleep(300); // several more periods
             assertEquals(RequestState.IN_FLIGHT, rq.state(), "still in flight, owned by the driver");
             assertFalse(d.done(), "no callback: the core does not end the request");
-            awaitTrue("TIMED_OUT cleared by the re-arm", () -> !RequestState.timedOut(rq.word()));
+            awaitTrue("TIMED_OUT cleared by the re-arm", () -> !RequestState.timedOut(rq.laWord()));
             BlkMq.endRequest(rq, BlkStatus.OK);
             assertEquals(BlkStatus.OK, d.await().status);
             awaitTagsFree(disk);

@@ -71,6 +71,10 @@ public final class NbdBenchMain implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "also write the table to FILE")
     Path output;
 
+    /** picocli fills the options. */
+    public NbdBenchMain() {
+    }
+
     @Override
     public Integer call() throws Exception {
         for (long us : spinUs) {

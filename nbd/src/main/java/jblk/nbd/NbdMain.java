@@ -25,6 +25,10 @@ import picocli.CommandLine.Option;
                 + "base:allocation), on a Unix socket or TCP, until SIGINT/SIGTERM.",
             "Connect with e.g. nbdinfo 'nbd+unix:///?socket=PATH', nbdcopy, qemu-img, fio --ioengine=nbd."})
 public final class NbdMain implements Callable<Integer> {
+    /** picocli fills the options. */
+    public NbdMain() {
+    }
+
     static final class Where {
         @Option(names = "--socket", paramLabel = "PATH", description = "Unix domain socket to listen on")
         Path socket;

@@ -10,6 +10,10 @@ import java.util.List;
  * (including {@code badblocks_once} clearing a range after it failed once) copy it.
  */
 public final class BadBlocks {
+    /** An empty list: no sector is bad. */
+    public BadBlocks() {
+    }
+
     /** One bad range, inclusive. */
     public record Range(long start, long end) {
     }

@@ -19,6 +19,10 @@ public final class NullBlk implements Operations<NullCmd, NullQueue> {
     /** The devices this driver serves (several with shared_tags): the queuedata lookup. */
     final NullbDevices devices = new NullbDevices();
 
+    /** A driver with no device yet; NullbDevice registers each one it builds. */
+    public NullBlk() {
+    }
+
     @Override
     public NullCmd newRequestData(int hctxIdx) {
         return new NullCmd();

@@ -17,6 +17,10 @@ public final class NullCmd {
     /** Where a ZONE_APPEND wrote (the driver sets {@code rq->__sector} from it), or -1. */
     long appendSector = -1;
 
+    /** A fresh PDU ({@code init_request}): status OK, no fake timeout, no partial transfer. */
+    public NullCmd() {
+    }
+
     public BlkStatus error() {
         return error;
     }

@@ -191,8 +191,11 @@ public final class NullbDevice implements AutoCloseable {
                 throw new IllegalArgumentException("submit_queues=" + next.submitQueues() + " is out of range while "
                         + name + " is powered: allowed 1.." + nrCpuIds + " (nr_cpu_ids) (EINVAL)");
             }
-            TagSet set = rawSet != null ? rawSet : safeSet.raw();
-            set.updateNrHwQueues(next.submitQueues() + next.pollQueues(), next.pollQueues());
+            if (rawSet != null) {
+                rawSet.updateNrHwQueues(next.submitQueues() + next.pollQueues(), next.pollQueues());
+            } else {
+                safeSet.updateNrHwQueues(next.submitQueues() + next.pollQueues(), next.pollQueues());
+            }
         }
         if (disk != null && attr.equals("iostats")) {
             disk.setIostats(next.iostats());

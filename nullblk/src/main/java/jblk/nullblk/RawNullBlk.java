@@ -19,6 +19,10 @@ public final class RawNullBlk implements BlkMqOps {
     /** The devices this driver serves (several with shared_tags): the queuedata lookup. */
     final NullbDevices devices = new NullbDevices();
 
+    /** A driver with no device yet; NullbDevice registers each one it builds. */
+    public RawNullBlk() {
+    }
+
     @Override
     public Object initRequest(TagSet set, Request rq, int hctxIdx) {
         return new NullCmd();

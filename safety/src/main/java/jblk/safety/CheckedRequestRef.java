@@ -1,5 +1,6 @@
 package jblk.safety;
 
+import jblk.blockcore.spi.BindingCompletion;
 import static jblk.safety.OwnershipWord.ACCESS;
 import static jblk.safety.OwnershipWord.ARM_TIMER;
 import static jblk.safety.OwnershipWord.COMPLETE_OP;
@@ -106,7 +107,7 @@ class CheckedRequestRef<T> extends RequestRef<T> {
             return wrapper.vt.refused(this, o, "complete()");
         }
         ended();
-        BlkMq.raiseComplete(rq);
+        BindingCompletion.raiseComplete(rq);
         return EndOutcome.ENDED;
     }
 

@@ -1,5 +1,6 @@
 package jblk.safety;
 
+import jblk.blockcore.spi.RequestWord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,10 @@ public final class GenDiskBuilder {
     private boolean virtBoundary;
     private boolean iostats = true;
     private Duration closeTimeout = Duration.ofSeconds(5);
+
+    /** A builder with the kernel's defaults (512-byte blocks, no capacity yet). */
+    public GenDiskBuilder() {
+    }
 
     public GenDiskBuilder capacitySectors(long sectors) {
         if (sectors < 0) {
@@ -158,7 +163,7 @@ public final class GenDiskBuilder {
     private static <T, H> void endLeaked(CloseReport report, TagSet<T, H> set) {
         for (CloseReport.Leaked l : report.leaked()) {
             Request rq = set.raw.tags(l.hctx()).tagToRq(l.tag());
-            if (OperationsVTable.forceEnd(rq, RequestState.generation(rq.wordVolatile()), BlkStatus.IOERR,
+            if (OperationsVTable.forceEnd(rq, RequestState.generation(RequestWord.lvWord(rq)), BlkStatus.IOERR,
                     OwnershipWord.CLOSE)) {
                 report.addNote("tag " + l.tag() + " on hw queue " + l.hctx()
                         + ": ended with IOERR at close; a later end through the driver's handle is refused");
@@ -173,7 +178,7 @@ public final class GenDiskBuilder {
             Request rq = set.raw.tags(l.hctx()).tagToRq(l.tag());
             RequestData<T> w = OperationsVTable.wrapper(rq);
             DebugRecord rec = w == null ? null : w.debug;
-            if (rec != null && rec.gen == RequestState.generation(rq.word())) {
+            if (rec != null && rec.gen == RequestState.generation(RequestWord.laWord(rq))) {
                 notes.add("leak: tag " + l.tag() + " was never ended by the driver\n"
                         + OperationsVTable.trace("issued", rec.issued).stripTrailing());
             } else {

@@ -1,5 +1,6 @@
 package jblk.safety;
 
+import jblk.blockcore.spi.RequestWord;
 import java.lang.reflect.Method;
 import java.util.EnumSet;
 import java.util.Set;
@@ -324,7 +325,7 @@ final class OperationsVTable<T, H> implements BlkMqOps {
         RequestData<T> w = wrapper(rq);
         RequestRef<T> h;
         if (checked) {
-            long word = rq.wordVolatile();
+            long word = RequestWord.lvWord(rq);
             long gen = RequestState.generation(word);
             if (OwnershipWord.refused(OwnershipWord.next(word, OwnershipWord.ACCESS, gen, OwnershipWord.TIMEOUT))) {
                 return EhTimerReturn.DONE; // a completion won the race
@@ -356,7 +357,7 @@ final class OperationsVTable<T, H> implements BlkMqOps {
     public String showRq(Request rq) {
         RequestData<T> w = wrapper(rq);
         DebugRecord rec = w.debug;
-        return "ownership=" + mode + (rec != null && rec.gen == RequestState.generation(rq.word())
+        return "ownership=" + mode + (rec != null && rec.gen == RequestState.generation(RequestWord.laWord(rq))
                 ? " issued_on=" + rec.issued.getMessage() : "");
     }
 
@@ -367,7 +368,7 @@ final class OperationsVTable<T, H> implements BlkMqOps {
     RequestRef<T> tagToRq(Request rq) {
         RequestData<T> w = wrapper(rq);
         if (!checked) {
-            return RequestState.state(rq.word()) == RequestState.IN_FLIGHT ? w.offRef : null;
+            return RequestState.state(RequestWord.laWord(rq)) == RequestState.IN_FLIGHT ? w.offRef : null;
         }
         long from = OwnershipWord.apply(rq, OwnershipWord.LOOKUP, -1, OwnershipWord.BINDING);
         if (OwnershipWord.refused(from)) {

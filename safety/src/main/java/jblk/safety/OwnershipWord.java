@@ -1,13 +1,14 @@
 package jblk.safety;
 
+import jblk.blockcore.spi.RequestWord;
 import static jblk.blockcore.RequestState.ALLOCATED;
 import static jblk.blockcore.RequestState.COMPLETE;
 import static jblk.blockcore.RequestState.GEN_MASK;
 import static jblk.blockcore.RequestState.IN_FLIGHT;
-import static jblk.blockcore.RequestState.PENDING;
-import static jblk.blockcore.RequestState.REFS_MASK;
-import static jblk.blockcore.RequestState.REFS_ONE;
-import static jblk.blockcore.RequestState.REFS_SHIFT;
+import static jblk.blockcore.spi.RequestWord.PENDING;
+import static jblk.blockcore.spi.RequestWord.REFS_MASK;
+import static jblk.blockcore.spi.RequestWord.REFS_ONE;
+import static jblk.blockcore.spi.RequestWord.REFS_SHIFT;
 import static jblk.blockcore.RequestState.STATE_MASK;
 import static jblk.blockcore.RequestState.TIMED_OUT;
 
@@ -127,7 +128,7 @@ final class OwnershipWord {
     static final long R_OVERFLOW = refusal(4);
     static final long R_NOT_OWNED = refusal(5);
 
-    private static final long MAX_REFS = (long) RequestState.MAX_REFS << REFS_SHIFT;
+    private static final long MAX_REFS = (long) RequestWord.MAX_REFS << REFS_SHIFT;
 
     private OwnershipWord() {
     }
@@ -321,16 +322,16 @@ final class OwnershipWord {
      * found, when the operation changes nothing), or the refusal; a refusal changed nothing (I2).
      */
     static long apply(Request rq, int op, long gen, int role) {
-        long w = rq.wordVolatile();
+        long w = RequestWord.lvWord(rq);
         while (true) {
             long n = next(w, op, gen, role);
             if (refused(n)) {
                 return n;
             }
-            if (n == w || rq.casWord(w, n)) {
+            if (n == w || RequestWord.casWord(rq, w, n)) {
                 return w;
             }
-            w = rq.wordVolatile();
+            w = RequestWord.lvWord(rq);
         }
     }
 
@@ -340,10 +341,10 @@ final class OwnershipWord {
      * generation that was never issued. Returns the generation.
      */
     static long issue(Request rq) {
-        long w = rq.word();
+        long w = RequestWord.laWord(rq);
         long n = next(w, ISSUE, RequestState.generation(w), BINDING);
         assert !refused(n) : "issue of a request that is not allocated and idle: " + RequestState.toString(w);
-        rq.setWordRelease(n);
+        RequestWord.soWord(rq, n);
         return RequestState.generation(w);
     }
 

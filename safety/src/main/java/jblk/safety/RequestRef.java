@@ -6,6 +6,7 @@ import jblk.blockcore.GenDisk;
 import jblk.blockcore.ReqFlags;
 import jblk.blockcore.ReqOp;
 import jblk.blockcore.Request;
+import jblk.safety.race.RaceAccess;
 
 /**
  * Models the Rust binding's {@code ARef<Request<T>>}: a driver's handle on one request, and the
@@ -19,6 +20,10 @@ import jblk.blockcore.Request;
  * end is decided by one CAS on the request's state word.
  */
 public abstract class RequestRef<T> {
+    static {
+        RaceAccess.install(new SafetyRaceBridge()); // stress's race tests' door (exported to it alone)
+    }
+
     final Request rq;
     final RequestData<T> wrapper;
 

@@ -1,5 +1,6 @@
 package jblk.safety;
 
+import jblk.blockcore.spi.RequestWord;
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.Request;
 import jblk.blockcore.RequestList;
@@ -53,7 +54,7 @@ public final class RqList<T> {
             poppedGen = java.util.Arrays.copyOf(poppedGen, nrPopped * 2);
         }
         popped[nrPopped] = rq;
-        poppedGen[nrPopped++] = RequestState.generation(rq.word());
+        poppedGen[nrPopped++] = RequestState.generation(RequestWord.laWord(rq));
         return h;
     }
 
@@ -69,7 +70,7 @@ public final class RqList<T> {
                 return false;
             }
         } else if (OwnershipWord.refused(OwnershipWord.apply(r, OwnershipWord.REQUEUE,
-                RequestState.generation(r.word()), OwnershipWord.BINDING))) {
+                RequestState.generation(RequestWord.laWord(r)), OwnershipWord.BINDING))) {
             return false; // mode OFF: nothing is counted, but a request already ended is not queued twice
         }
         givenBack.add(r);

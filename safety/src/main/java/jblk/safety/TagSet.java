@@ -45,8 +45,11 @@ public final class TagSet<T, H> implements AutoCloseable {
         return vt.mode;
     }
 
-    /** The blockcore tag set underneath (for reconfiguration and introspection). */
-    public jblk.blockcore.TagSet raw() {
+    /**
+     * The blockcore tag set underneath: package-private, as Rust keeps {@code raw_tag_set}
+     * {@code pub(crate)}; through it a driver could reach the vtable and raw requests.
+     */
+    jblk.blockcore.TagSet raw() {
         return raw;
     }
 

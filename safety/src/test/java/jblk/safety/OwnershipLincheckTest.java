@@ -1,5 +1,6 @@
 package jblk.safety;
 
+import jblk.blockcore.spi.RequestWord;
 import static jblk.safety.OwnershipWord.ARM_TIMER;
 import static jblk.safety.OwnershipWord.BINDING;
 import static jblk.safety.OwnershipWord.CLOSE;
@@ -65,7 +66,7 @@ class OwnershipLincheckTest {
     static final long GEN = 7;
     /** The word after queueRq: issued (refs 1) and started. */
     static final long ISSUED = (GEN << RequestState.GEN_SHIFT) | RequestState.ALLOCATED | RequestState.IN_FLIGHT
-            | RequestState.REFS_ONE;
+            | RequestWord.REFS_ONE;
 
     static final String NO_HANDLE = "NO_HANDLE";
 
@@ -134,14 +135,14 @@ class OwnershipLincheckTest {
         q.close();
         rq = set.raw().tags(0).tagToRq(0);
         wrapper = OperationsVTable.wrapper(rq);
-        SafetyTestSupport.waitUntil("tag 0 free", () -> !RequestState.allocated(rq.wordVolatile()));
-        freeWord = rq.wordVolatile();
+        SafetyTestSupport.waitUntil("tag 0 free", () -> !RequestState.allocated(RequestWord.lvWord(rq)));
+        freeWord = RequestWord.lvWord(rq);
     }
 
     @AfterAll
     static void closeDisk() {
         if (rq != null) {
-            rq.setWordRelease(freeWord); // give the tag back as the warm-up left it, so close sees no leak
+            RequestWord.soWord(rq, freeWord); // give the tag back as the warm-up left it, so close sees no leak
         }
         if (disk != null) {
             disk.close();
@@ -246,7 +247,7 @@ class OwnershipLincheckTest {
         volatile CheckedRequestRef<Void> borrow;
 
         public Target() {
-            rq.setWordRelease(ISSUED);
+            RequestWord.soWord(rq, ISSUED);
             owner = wrapper.vt.newRef(rq, wrapper, GEN, OWNER);
             driver.current = this;
         }
@@ -372,11 +373,11 @@ class OwnershipLincheckTest {
         @Operation(runOnce = true)
         public String timeout() {
             while (true) {
-                long w = rq.wordVolatile();
+                long w = RequestWord.lvWord(rq);
                 if (RequestState.state(w) != RequestState.IN_FLIGHT || RequestState.timedOut(w)) {
                     return "NOT_ENDED";
                 }
-                if (rq.casWord(w, w | RequestState.TIMED_OUT)) {
+                if (RequestWord.casWord(rq, w, w | RequestState.TIMED_OUT)) {
                     break;
                 }
             }
@@ -391,7 +392,7 @@ class OwnershipLincheckTest {
         /** Close ends a request the driver still holds (GenDiskBuilder.endLeaked: CLOSE at the word's generation). */
         @Operation(runOnce = true)
         public String close() {
-            long r = OwnershipWord.apply(rq, CLOSE, RequestState.generation(rq.wordVolatile()), BINDING);
+            long r = OwnershipWord.apply(rq, CLOSE, RequestState.generation(RequestWord.lvWord(rq)), BINDING);
             return OwnershipWord.refused(r) ? "NOTHING_TO_CLOSE" : "CLOSED_IOERR";
         }
     }

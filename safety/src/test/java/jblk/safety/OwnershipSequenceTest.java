@@ -1,5 +1,6 @@
 package jblk.safety;
 
+import jblk.blockcore.spi.RequestWord;
 import static jblk.safety.OwnershipWord.ACCESS;
 import static jblk.safety.OwnershipWord.ARM_TIMER;
 import static jblk.safety.OwnershipWord.BINDING;
@@ -216,9 +217,9 @@ class OwnershipSequenceTest {
     /** The real CAS loop on the real request, checked against the pure function (I2). */
     private long apply(Model m, int op, long gen, int role) {
         transitions++;
-        rq.setWordRelease(m.word);
+        RequestWord.soWord(rq, m.word);
         long r = OwnershipWord.apply(rq, op, gen, role);
-        long after = rq.wordVolatile();
+        long after = RequestWord.lvWord(rq);
         long expect = OwnershipWord.next(m.word, op, gen, role);
         if (OwnershipWord.refused(r)) {
             refusals++;
@@ -250,10 +251,10 @@ class OwnershipSequenceTest {
 
     /** queueRq for the request on the tag: ISSUE (refs 1), blockcore's startRequest, an owner handle. */
     private void issue(Model m) {
-        rq.setWordRelease(m.word);
+        RequestWord.soWord(rq, m.word);
         long gen = OwnershipWord.issue(rq);
-        long w = rq.wordVolatile();
-        m.word = (w & (RequestState.GEN_MASK | RequestState.REFS_MASK)) | RequestState.ALLOCATED
+        long w = RequestWord.lvWord(rq);
+        m.word = (w & (RequestState.GEN_MASK | RequestWord.REFS_MASK)) | RequestState.ALLOCATED
                 | RequestState.IN_FLIGHT;
         m.addHandle(gen, OWNER);
         m.inQueueRq = true;
@@ -478,10 +479,10 @@ class OwnershipSequenceTest {
         long[] words = {
             g, // free
             g | RequestState.ALLOCATED, // allocated idle
-            g | RequestState.ALLOCATED | RequestState.IN_FLIGHT | RequestState.REFS_ONE,
-            g | RequestState.ALLOCATED | RequestState.IN_FLIGHT | RequestState.REFS_ONE | RequestState.TIMED_OUT,
-            g | RequestState.ALLOCATED | RequestState.IN_FLIGHT | RequestState.PENDING | RequestState.REFS_ONE,
-            g | RequestState.ALLOCATED | RequestState.COMPLETE | RequestState.REFS_ONE,
+            g | RequestState.ALLOCATED | RequestState.IN_FLIGHT | RequestWord.REFS_ONE,
+            g | RequestState.ALLOCATED | RequestState.IN_FLIGHT | RequestWord.REFS_ONE | RequestState.TIMED_OUT,
+            g | RequestState.ALLOCATED | RequestState.IN_FLIGHT | RequestWord.PENDING | RequestWord.REFS_ONE,
+            g | RequestState.ALLOCATED | RequestState.COMPLETE | RequestWord.REFS_ONE,
             g | RequestState.ALLOCATED | RequestState.COMPLETE,
             (gen + 1) << RequestState.GEN_SHIFT | RequestState.ALLOCATED | RequestState.IN_FLIGHT,
         };

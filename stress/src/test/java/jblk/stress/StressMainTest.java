@@ -22,7 +22,7 @@ class StressMainTest {
         int rc = StressMain.run(new String[] {"-m", "sanity", "-t", "NoSuchTestAnywhere"}, out);
         assertEquals(StressMain.NO_TESTS, rc, output());
         assertTrue(output().contains("matches no test"), output());
-        assertTrue(output().contains("jblk.safety.CheckedEndEndTest"), "lists the tests there are: " + output());
+        assertTrue(output().contains("jblk.stress.safety.CheckedEndEndTest"), "lists the tests there are: " + output());
         assertTrue(output().contains("0 passed, 0 failed"), output());
     }
 
@@ -30,7 +30,7 @@ class StressMainTest {
     void listsTheTestsAFilterMatches() throws Exception {
         int rc = StressMain.run(new String[] {"-l", "-t", "EndEnd"}, out);
         assertEquals(StressMain.OK, rc, output());
-        assertTrue(output().contains("jblk.safety.CheckedEndEndTest"), output());
+        assertTrue(output().contains("jblk.stress.safety.CheckedEndEndTest"), output());
         assertTrue(!output().contains("TagReusePublicationTest"), output());
     }
 
@@ -46,7 +46,7 @@ class StressMainTest {
     void aMatchedTestWithoutResultsFails() throws Exception {
         // What a run that started no JVM leaves behind: no result file. jcstress itself exits 0 then.
         TreeSet<String> tests = new TreeSet<>();
-        tests.add("jblk.safety.CheckedEndEndTest");
+        tests.add("jblk.stress.safety.CheckedEndEndTest");
         int rc = StressMain.verify("/nonexistent/jcstress-results.bin.gz", tests, null, out);
         assertEquals(StressMain.FAILED, rc, output());
         assertTrue(output().contains("did not run"), output());

@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  */
 public abstract class DriverKitTest {
+    /** For subclasses: JUnit instantiates the driver's test class. */
+    protected DriverKitTest() {
+    }
+
     /** The driver under test: called once per pass for a fresh instance. */
     protected abstract DriverFactory driver();
 
