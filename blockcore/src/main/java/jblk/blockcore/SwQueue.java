@@ -66,7 +66,7 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
         if (closed) {
             throw new DiskClosedException("software queue " + index + " of " + q.disk.name() + " is closed");
         }
-        if (!q.checkBio(bio)) {
+        if (!BioChecks.check(q.disk, bio)) {
             return;
         }
         DiskZones zones = q.disk.zones;
