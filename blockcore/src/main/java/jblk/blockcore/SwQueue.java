@@ -101,22 +101,14 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
     /** {@code blk_mq_try_issue_directly}, or insert and run when the queue cannot take it now. */
     private void issue(Request rq) {
         HwQueue hctx = rq.hctx;
-        if (q.isQuiesced() || hctx.isStopped() || hctx.dispatchNonEmpty()) {
+        if (!hctx.mayIssueDirectly()) {
             insert(rq, false);
             hctx.run(false);
             return;
         }
-        BlkStatus ret = hctx.queueRq(rq, true);
-        if (ret == BlkStatus.OK) {
-            return;
-        }
-        if (ret == BlkStatus.RESOURCE || ret == BlkStatus.DEV_RESOURCE) {
-            hctx.busyReturns.incrementAndGet();
-            BlkMq.requeueState(rq);
+        if (HwQueue.isBounce(hctx.issueDirectly(rq, true))) {
             hctx.insertDispatch(rq, false);
             hctx.run(false);
-        } else {
-            BlkMq.endRequest(rq, ret);
         }
     }
 
@@ -362,25 +354,21 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
                 hctx = rq.hctx;
                 queued = 0;
             }
-            if (q.isQuiesced() || hctx.isStopped() || hctx.dispatchNonEmpty()) {
+            if (!hctx.mayIssueDirectly()) {
                 insert(rq, false);
                 hctx.run(false);
                 continue;
             }
-            ret = hctx.queueRq(rq, list.isEmpty());
+            ret = hctx.issueDirectly(rq, list.isEmpty());
             if (ret == BlkStatus.OK) {
                 queued++;
-            } else if (ret == BlkStatus.RESOURCE || ret == BlkStatus.DEV_RESOURCE) {
-                hctx.busyReturns.incrementAndGet();
-                BlkMq.requeueState(rq);
+            } else if (HwQueue.isBounce(ret)) {
                 hctx.insertDispatch(rq, false);
                 while ((rq = list.poll()) != null) {
                     insert(rq, false);
                 }
                 hctx.run(false);
                 break;
-            } else {
-                BlkMq.endRequest(rq, ret);
             }
         }
         if (ret != BlkStatus.OK && queued > 0) {
