@@ -260,13 +260,7 @@ public final class GenDisk implements AutoCloseable {
                     + (queue.hctxs.length - 1));
         }
         HwQueue h = queue.hctxs[hctxIdx];
-        int n = 0;
-        for (Request rq : queue.allocatedRequests()) {
-            if (rq.hctx == h) {
-                n++;
-            }
-        }
-        return n;
+        return h.tags.forEachBusy(queue, h, RequestQueue::initialised);
     }
 
     /**

@@ -382,15 +382,7 @@ public final class HwQueue {
     }
 
     private boolean hasStartedRequests() {
-        Tags t = tags;
-        for (int tag = 0; tag < t.nrTags; tag++) {
-            Request r = t.staticRqs[tag];
-            if (t.isAllocated(tag) && r.hctx == this
-                    && RequestState.state(r.wordVolatile()) != RequestState.IDLE) {
-                return true;
-            }
-        }
-        return false;
+        return tags.forEachBusy(q, this, rq -> RequestState.state(rq.wordVolatile()) != RequestState.IDLE) != 0;
     }
 
     void setInactive(boolean on) {

@@ -375,73 +375,34 @@ final class RequestQueue {
                     n += h.share.nrActive.get();
                 }
             }
-            return n + countUncounted();
+            // Requests allocated before the set became shared are not in the counters.
+            return n + Tags.forEachBusy(this, rq -> !rq.countedActive);
         }
-        int n = 0;
-        for (Tags t : distinctTags()) {
-            n += t.busy();
-        }
-        return n;
-    }
-
-    /** Requests allocated before the set became shared are not in the counters; count them directly. */
-    private int countUncounted() {
-        int n = 0;
-        for (Tags t : distinctTags()) {
-            for (int tag = 0; tag < t.nrTags; tag++) {
-                Request r = t.staticRqs[tag];
-                if (t.isAllocated(tag) && r.q == this && !r.countedActive) {
-                    n++;
-                }
-            }
-        }
-        return n;
-    }
-
-    List<Tags> distinctTags() {
-        List<Tags> out = new ArrayList<>();
-        for (HwQueue h : hctxs) {
-            if (!out.contains(h.tags)) {
-                out.add(h.tags);
-            }
-        }
-        return out;
-    }
-
-    /** How many requests of this disk hold a tag (stat field 9); allocates nothing. */
-    int countAllocated() {
         HwQueue[] hw = hctxs;
         int n = 0;
         for (int i = 0; i < hw.length; i++) {
             Tags t = hw[i].tags;
-            boolean seen = false;
-            for (int j = 0; j < i && !seen; j++) {
-                seen = hw[j].tags == t;
-            }
-            if (seen) {
-                continue;
-            }
-            for (int tag = 0; tag < t.nrTags; tag++) {
-                Request r = t.staticRqs[tag];
-                if (t.isAllocated(tag) && r.q == this && RequestState.allocated(r.wordVolatile())) {
-                    n++;
-                }
+            if (Tags.firstUser(hw, i, t)) {
+                n += t.busy();
             }
         }
         return n;
+    }
+
+    /** Allocated and initialised: the tag's request carries ALLOCATED in its state word. */
+    static boolean initialised(Request rq) {
+        return RequestState.allocated(rq.wordVolatile());
+    }
+
+    /** How many requests of this disk hold a tag (stat field 9); allocates nothing. */
+    int countAllocated() {
+        return Tags.forEachBusy(this, RequestQueue::initialised);
     }
 
     /** Every allocated request of this disk (debugfs, stats, close report). */
     List<Request> allocatedRequests() {
         List<Request> out = new ArrayList<>();
-        for (Tags t : distinctTags()) {
-            for (int tag = 0; tag < t.nrTags; tag++) {
-                Request r = t.staticRqs[tag];
-                if (t.isAllocated(tag) && r.q == this && RequestState.allocated(r.wordVolatile())) {
-                    out.add(r);
-                }
-            }
-        }
+        Tags.forEachBusy(this, rq -> initialised(rq) && out.add(rq));
         return out;
     }
 

@@ -236,34 +236,20 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
         rq.setWordPlain(RequestState.nextGeneration(w));
     }
 
-    /** Tag wait ({@code blk_mq_get_tag}'s sleep): leave the dispatch section, run the queue, sleep. */
+    /**
+     * Waits for a tag ({@link Tags#waitForTag}) outside the dispatch section, so a quiesce need not
+     * wait for us; first flushes the plug, as {@code io_schedule} does, since our own plugged
+     * requests may be what holds the tags.
+     */
     private void waitForTag(HwQueue hctx, Tags tags, boolean inSection) {
         if (inSection) {
             exitSection();
         }
         try {
             if (plugged && !plugList.isEmpty()) {
-                flushPlug(); // our own plugged requests may be what holds the tags
+                flushPlug();
             }
-            hctx.run(false);
-            SBitmapQueue bt = tags.bitmapTags;
-            for (int spin = 0; spin < 64; spin++) {
-                if (bt.weight() < bt.depth() && !q.set.queueShared) {
-                    return;
-                }
-                Thread.onSpinWait();
-            }
-            bt.prepareToWait();
-            try {
-                if (bt.weight() >= bt.depth() || q.set.queueShared) {
-                    bt.park(1_000_000L);
-                }
-            } finally {
-                bt.finishWait();
-            }
-            if (q.dying) {
-                throw new DiskClosedException(q.disk.name() + " was closed while a submitter waited for a tag");
-            }
+            tags.waitForTag(hctx);
         } finally {
             if (inSection) {
                 enterSection();
