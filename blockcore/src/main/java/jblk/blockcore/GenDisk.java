@@ -314,14 +314,11 @@ public final class GenDisk implements AutoCloseable {
             }
             closed = true;
         }
-        for (SwQueue c : queue.ctxs()) {
-            c.closed = true;
-        }
+        queue.closeCtxs();
         if (zones != null) {
             zones.shutdown(); // disk_free_zone_resources: plugged writes fail, the plug worker stops
         }
-        queue.freezeStart();
-        boolean drained = queue.waitFrozen(closeTimeout.toMillis());
+        boolean drained = queue.drain(closeTimeout.toMillis());
         long nowMs = System.nanoTime() / 1_000_000L;
         List<CloseReport.Leaked> leaked = new ArrayList<>();
         for (Request rq : queue.allocatedRequests()) {
@@ -338,14 +335,7 @@ public final class GenDisk implements AutoCloseable {
         }
         closeReport = report;
         BlockDevices.remove(this);
-        queue.tagIdle(); // blk_mq_exit_hctx: give the fair share back at once
-        synchronized (queue.freezeLock) {
-            queue.dying = true;
-            queue.freezeLock.notifyAll();
-        }
-        queue.stopThreads();
-        queue.exitAllHctx();
-        set.detach(queue);
+        queue.destroy();
         if (!leaked.isEmpty()) {
             BlkLog.warn(report.toString());
         }

@@ -26,7 +26,7 @@ final class RequestQueue {
     private final Object quiesceLock = new Object();
     private volatile int quiesceDepth;
 
-    final Object freezeLock = new Object();
+    private final Object freezeLock = new Object();
     volatile int freezeDepth;
     volatile boolean dying;
 
@@ -451,7 +451,46 @@ final class RequestQueue {
         }
     }
 
-    // ---- close -------------------------------------------------------------------------------
+    // ---- teardown (del_gendisk's queue steps, blk_mq_destroy_queue) ----------------------------
+
+    /** First step of closing: every software context refuses new bios from now on. */
+    void closeCtxs() {
+        for (SwQueue c : ctxs) {
+            c.closed = true;
+        }
+    }
+
+    /**
+     * {@code blk_queue_start_drain} and {@code blk_mq_freeze_queue_wait}, bounded: the queue
+     * freezes and its in-flight I/O drains for at most {@code timeoutMs}. Returns whether it drained.
+     */
+    boolean drain(long timeoutMs) {
+        freezeStart();
+        return waitFrozen(timeoutMs);
+    }
+
+    /**
+     * {@code blk_mq_destroy_queue}, after {@link #drain}: the fair share goes back at once
+     * ({@code blk_mq_exit_hctx}), the queue is marked dying and submitters waiting on the freeze are
+     * woken (they get {@link DiskClosedException}), the threads stop, each hctx is exited and the
+     * queue leaves its tag set ({@code blk_mq_del_queue_tag_set}).
+     */
+    void destroy() {
+        tagIdle();
+        synchronized (freezeLock) {
+            dying = true;
+            freezeLock.notifyAll();
+        }
+        timeoutScanner.stop();
+        kblockd.stop();
+        for (HwQueue h : hctxs) {
+            h.stopContexts();
+        }
+        for (HwQueue h : hctxs) {
+            exitHctx(h);
+        }
+        set.detach(this);
+    }
 
     /** {@code blk_mq_tag_idle} on every hctx (or the queue's share with one tag space). */
     void tagIdle() {
@@ -461,20 +500,6 @@ final class RequestQueue {
         }
         for (HwQueue h : hctxs) {
             h.share.markIdle(h.tags);
-        }
-    }
-
-    void stopThreads() {
-        timeoutScanner.stop();
-        kblockd.stop();
-        for (HwQueue h : hctxs) {
-            h.stopContexts();
-        }
-    }
-
-    void exitAllHctx() {
-        for (HwQueue h : hctxs) {
-            exitHctx(h);
         }
     }
 }
