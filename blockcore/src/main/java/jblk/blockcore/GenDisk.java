@@ -34,6 +34,7 @@ public final class GenDisk implements AutoCloseable {
     /** Set once by a zoned driver before the disk is handed to submitters (see {@link #setZoned}). */
     DiskZones zones;
 
+    /** Called by {@link AbstractGenDiskBuilder#buildDisk} once every setting is checked. */
     GenDisk(String name, TagSet set, long capacitySectors, QueueLimits limits, boolean iostats, Duration closeTimeout) {
         this.name = name;
         this.capacity = capacitySectors;

@@ -429,9 +429,7 @@ final class RequestQueue {
                 c.insert(rq, true);
             }
         }
-        for (HwQueue h : hctxs) {
-            h.run(false);
-        }
+        runHwQueues(false);
     }
 
     int requeueListSize() {
