@@ -85,6 +85,40 @@ class RequeueTest {
     }
 
     /**
+     * A bounce inside a plugged batch (blk_mq_issue_direct): counted once by the shared direct-issue
+     * path, the bounced request retried from the dispatch list, the rest of the batch issued after
+     * it, every bio completed once.
+     */
+    @Test
+    void resourceInAPluggedBatchIsCountedOnceAndTheRestFollow() throws Exception {
+        BusyFirst drv = new BusyFirst(BlkStatus.RESOURCE, 1);
+        TagSet set = set(drv);
+        GenDisk disk = disk(set, "rq9");
+        Done[] done = {new Done(), new Done(), new Done()};
+        try (SwQueue q = disk.openQueue()) {
+            q.startPlug();
+            for (int i = 0; i < done.length; i++) {
+                q.submitBio(write(8L * i, 4096, done[i]));
+            }
+            assertEquals(0, drv.calls.get(), "plugged: nothing issued yet");
+            q.finishPlug();
+            for (Done d : done) {
+                d.await();
+                assertEquals(BlkStatus.OK, d.status);
+            }
+            awaitTagsFree(disk);
+            assertEquals(4, drv.calls.get(), "queueRq: the bounce, its retry and the two others");
+            assertEquals(1, debugCounter(disk, "hctx0/busy_returns"));
+            assertEquals("", disk.debugfs().get("hctx0/dispatch"), "dispatch list empty again");
+        } finally {
+            closeQuietly(set, disk);
+        }
+        for (Done d : done) {
+            assertEquals(1, d.calls.get(), "each bio completed exactly once");
+        }
+    }
+
+    /**
      * DEV_RESOURCE while another request of the same hctx is in flight: the bounced request is
      * reissued on the next completion, not before.
      */
