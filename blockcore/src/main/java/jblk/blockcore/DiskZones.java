@@ -123,7 +123,7 @@ public final class DiskZones {
 
     /**
      * The checks for ZONE_APPEND and the management ops, after the buffer checks of
-     * {@link RequestQueue#checkBio}: completes a refused bio and returns false.
+     * {@link BioChecks#check}: completes a refused bio and returns false.
      */
     static boolean checkZoneBio(GenDisk disk, Bio bio) {
         DiskZones z = disk.zones;

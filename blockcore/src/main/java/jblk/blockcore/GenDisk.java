@@ -34,14 +34,14 @@ public final class GenDisk implements AutoCloseable {
     /** Set once by a zoned driver before the disk is handed to submitters (see {@link #setZoned}). */
     DiskZones zones;
 
-    private GenDisk(Builder b) {
-        this.name = b.name;
-        this.capacity = b.capacitySectors;
-        this.limits = new QueueLimits(b.logicalBlockSize, b.physicalBlockSize, b.maxSectors,
-                b.maxDiscardSectors, b.maxWriteZeroesSectors, b.rotational, b.writeCache, b.fua, b.virtBoundary);
-        this.set = b.set;
-        this.closeTimeout = b.closeTimeout;
-        this.queue = new RequestQueue(this, set, b.iostats);
+    /** Called by {@link AbstractGenDiskBuilder#buildDisk} once every setting is checked. */
+    GenDisk(String name, TagSet set, long capacitySectors, QueueLimits limits, boolean iostats, Duration closeTimeout) {
+        this.name = name;
+        this.capacity = capacitySectors;
+        this.limits = limits;
+        this.set = set;
+        this.closeTimeout = closeTimeout;
+        this.queue = new RequestQueue(this, set, iostats);
         // A second disk makes the set shared: freeze the others while the accounting switches on.
         List<RequestQueue> others = new ArrayList<>(set.queues);
         for (RequestQueue o : others) {
@@ -79,11 +79,23 @@ public final class GenDisk implements AutoCloseable {
 
     /** {@code set_capacity}: I/O past the new end fails from now on. */
     public void setCapacity(long sectors) {
+        checkCapacity(sectors);
+        checkCapacityAligned(sectors, limits.logicalBlockSize());
+        this.capacity = sectors;
+    }
+
+    static void checkCapacity(long sectors) {
         if (sectors < 0) {
             throw new IllegalArgumentException("capacity " + sectors + " is out of range: allowed 0 or more sectors");
         }
-        checkCapacityAligned(sectors, limits.logicalBlockSize());
-        this.capacity = sectors;
+    }
+
+    /** The disk name: 1..31 characters, no '/' ({@code DISK_NAME_LEN}). */
+    static void checkName(String n) {
+        if (n == null || n.isEmpty() || n.length() >= DISK_NAME_LEN || n.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("disk name '" + n + "' is invalid: allowed 1.."
+                    + (DISK_NAME_LEN - 1) + " characters without '/'");
+        }
     }
 
     /**
@@ -260,13 +272,7 @@ public final class GenDisk implements AutoCloseable {
                     + (queue.hctxs.length - 1));
         }
         HwQueue h = queue.hctxs[hctxIdx];
-        int n = 0;
-        for (Request rq : queue.allocatedRequests()) {
-            if (rq.hctx == h) {
-                n++;
-            }
-        }
-        return n;
+        return h.tags.forEachBusy(queue, h, RequestQueue::initialised);
     }
 
     /**
@@ -320,14 +326,11 @@ public final class GenDisk implements AutoCloseable {
             }
             closed = true;
         }
-        for (SwQueue c : queue.ctxs()) {
-            c.closed = true;
-        }
+        queue.closeCtxs();
         if (zones != null) {
             zones.shutdown(); // disk_free_zone_resources: plugged writes fail, the plug worker stops
         }
-        queue.freezeStart();
-        boolean drained = queue.waitFrozen(closeTimeout.toMillis());
+        boolean drained = queue.drain(closeTimeout.toMillis());
         long nowMs = System.nanoTime() / 1_000_000L;
         List<CloseReport.Leaked> leaked = new ArrayList<>();
         for (Request rq : queue.allocatedRequests()) {
@@ -344,14 +347,7 @@ public final class GenDisk implements AutoCloseable {
         }
         closeReport = report;
         BlockDevices.remove(this);
-        queue.tagIdle(); // blk_mq_exit_hctx: give the fair share back at once
-        synchronized (queue.freezeLock) {
-            queue.dying = true;
-            queue.freezeLock.notifyAll();
-        }
-        queue.stopThreads();
-        queue.exitAllHctx();
-        set.detach(queue);
+        queue.destroy();
         if (!leaked.isEmpty()) {
             BlkLog.warn(report.toString());
         }
@@ -371,22 +367,10 @@ public final class GenDisk implements AutoCloseable {
         return name;
     }
 
-    /** Builds a {@link GenDisk}; values are checked when set. */
-    public static final class Builder {
+    /** Builds a {@link GenDisk} on a raw tag set; values are checked when set (see {@link AbstractGenDiskBuilder}). */
+    public static final class Builder extends AbstractGenDiskBuilder<Builder> {
         private final TagSet set;
         private String name = "jblk0";
-        private long capacitySectors;
-        private int logicalBlockSize = 512;
-        private int physicalBlockSize = 512;
-        private int maxSectors;
-        private long maxDiscardSectors;
-        private long maxWriteZeroesSectors;
-        private boolean rotational;
-        private boolean writeCache;
-        private boolean fua = true;
-        private boolean virtBoundary;
-        private boolean iostats = true;
-        private Duration closeTimeout = Duration.ofSeconds(5);
 
         private Builder(TagSet set) {
             if (set == null) {
@@ -397,115 +381,13 @@ public final class GenDisk implements AutoCloseable {
 
         /** The disk name: 1..31 characters, no '/' (DISK_NAME_LEN). */
         public Builder name(String n) {
-            if (n == null || n.isEmpty() || n.length() >= DISK_NAME_LEN || n.indexOf('/') >= 0) {
-                throw new IllegalArgumentException("disk name '" + n + "' is invalid: allowed 1.."
-                        + (DISK_NAME_LEN - 1) + " characters without '/'");
-            }
+            checkName(n);
             this.name = n;
             return this;
         }
 
-        /** Capacity in 512-byte sectors. */
-        public Builder capacitySectors(long sectors) {
-            if (sectors < 0) {
-                throw new IllegalArgumentException("capacity " + sectors + " is out of range: allowed 0 or more sectors");
-            }
-            this.capacitySectors = sectors;
-            return this;
-        }
-
-        /** Logical block size: a power of two in 512..4096 (raises the physical size to match). */
-        public Builder logicalBlockSize(int size) {
-            QueueLimits.validateBlockSize("logical block size", size);
-            this.logicalBlockSize = size;
-            if (physicalBlockSize < size) {
-                physicalBlockSize = size;
-            }
-            return this;
-        }
-
-        /** Physical block size: a power of two in 512..4096, not below the logical size. */
-        public Builder physicalBlockSize(int size) {
-            QueueLimits.validateBlockSize("physical block size", size);
-            this.physicalBlockSize = size;
-            return this;
-        }
-
-        /** max_hw_sectors in 512-byte sectors; 0 = the block layer default (255). */
-        public Builder maxSectors(int sectors) {
-            if (sectors != 0 && (sectors < 8 || sectors > 1 << 22)) {
-                throw new IllegalArgumentException("max_sectors " + sectors
-                        + " is out of range: allowed 0 (default) or 8.." + (1 << 22));
-            }
-            this.maxSectors = sectors;
-            return this;
-        }
-
-        /** Largest DISCARD in sectors; 0 = DISCARD not supported. */
-        public Builder maxDiscardSectors(long sectors) {
-            if (sectors < 0) {
-                throw new IllegalArgumentException("max_discard_sectors " + sectors + " is negative");
-            }
-            this.maxDiscardSectors = sectors;
-            return this;
-        }
-
-        /** Largest WRITE_ZEROES in sectors; 0 = not supported. */
-        public Builder maxWriteZeroesSectors(long sectors) {
-            if (sectors < 0) {
-                throw new IllegalArgumentException("max_write_zeroes_sectors " + sectors + " is negative");
-            }
-            this.maxWriteZeroesSectors = sectors;
-            return this;
-        }
-
-        public Builder rotational(boolean r) {
-            this.rotational = r;
-            return this;
-        }
-
-        /** A volatile write cache (FLUSH and FUA are passed to the driver). */
-        public Builder writeCache(boolean wc) {
-            this.writeCache = wc;
-            return this;
-        }
-
-        public Builder fua(boolean f) {
-            this.fua = f;
-            return this;
-        }
-
-        public Builder virtBoundary(boolean v) {
-            this.virtBoundary = v;
-            return this;
-        }
-
-        /** Accounting on (default) or off: the queue/iostats switch. */
-        public Builder iostats(boolean on) {
-            this.iostats = on;
-            return this;
-        }
-
-        /** How long close waits for in-flight I/O before reporting it as never ended (default 5 s). */
-        public Builder closeTimeout(Duration d) {
-            if (d == null || d.isNegative()) {
-                throw new IllegalArgumentException("close timeout " + d + " is invalid: allowed 0 or more");
-            }
-            this.closeTimeout = d;
-            return this;
-        }
-
         public GenDisk build() {
-            if (physicalBlockSize < logicalBlockSize) {
-                throw new IllegalArgumentException("physical block size " + physicalBlockSize
-                        + " is below the logical block size " + logicalBlockSize + ": allowed "
-                        + logicalBlockSize + ".." + QueueLimits.MAX_BLOCK_SIZE);
-            }
-            checkCapacityAligned(capacitySectors, logicalBlockSize);
-            if (set.isClosed()) {
-                throw new IllegalStateException("tag set is closed");
-            }
-            return new GenDisk(this);
+            return buildDisk(name, set);
         }
     }
 }

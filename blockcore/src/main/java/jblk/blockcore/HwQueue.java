@@ -205,22 +205,41 @@ public final class HwQueue {
         }
     }
 
-    /** {@code blk_mq_sched_dispatch_requests} without a scheduler: the dispatch list, then the contexts. */
+    /**
+     * {@code __blk_mq_sched_dispatch_requests}: first what bounced earlier ({@code hctx->dispatch}),
+     * then what waits in the software queues. This is the one place requests leave the software
+     * queues for the driver; an I/O scheduler's dispatch ({@code blk_mq_do_dispatch_sched}) takes
+     * the place of {@link #dispatchFromCtxs}.
+     */
     void dispatchRequests() {
-        if (dispatchNonEmpty) {
-            RequestList list = new RequestList();
-            synchronized (this) {
-                list.addAll(dispatch);
-                dispatchNonEmpty = false;
-            }
-            if (!list.isEmpty()) {
-                // Whatever bounces from here waits for a completion (DEV_RESOURCE) or a delay.
-                STATE.getAndBitwiseOr(this, SCHED_RESTART);
-                if (!dispatchRqList(list)) {
-                    return;
-                }
-            }
+        if (dispatchBounced()) {
+            dispatchFromCtxs();
         }
+    }
+
+    /** Issues the {@code hctx->dispatch} list; false when something bounced again (stop here). */
+    private boolean dispatchBounced() {
+        if (!dispatchNonEmpty) {
+            return true;
+        }
+        RequestList list = new RequestList();
+        synchronized (this) {
+            list.addAll(dispatch);
+            dispatchNonEmpty = false;
+        }
+        if (list.isEmpty()) {
+            return true;
+        }
+        // Whatever bounces from here waits for a completion (DEV_RESOURCE) or a delay.
+        STATE.getAndBitwiseOr(this, SCHED_RESTART);
+        return dispatchRqList(list);
+    }
+
+    /**
+     * Without a scheduler ({@code blk_mq_flush_busy_ctxs}): each mapped context's list in turn,
+     * stopping at the first bounce.
+     */
+    private void dispatchFromCtxs() {
         for (SwQueue c : ctxs) {
             if (c.hasPending(type)) {
                 RequestList list = c.takePending(type);
@@ -243,18 +262,13 @@ public final class HwQueue {
         boolean needsResource = false;
         Request rq;
         while ((rq = list.poll()) != null) {
-            boolean last = list.isEmpty();
-            ret = queueRq(rq, last);
+            ret = issueDirectly(rq, list.isEmpty());
             if (ret == BlkStatus.OK) {
                 queued++;
-            } else if (ret == BlkStatus.RESOURCE || ret == BlkStatus.DEV_RESOURCE) {
+            } else if (isBounce(ret)) {
                 needsResource = ret == BlkStatus.RESOURCE;
-                busyReturns.incrementAndGet();
-                BlkMq.requeueState(rq);
                 list.addFirst(rq);
                 break;
-            } else {
-                BlkMq.endRequest(rq, ret);
             }
         }
         if ((!list.isEmpty() || ret != BlkStatus.OK) && queued > 0) {
@@ -285,8 +299,42 @@ public final class HwQueue {
         return false;
     }
 
+    /**
+     * {@code __blk_mq_issue_directly}: queueRq once, with the bookkeeping every issuer shares. A
+     * bounce (RESOURCE, DEV_RESOURCE) is counted and the request made ready to queue again; where it
+     * then waits is the caller's choice. Any other error ends the request here.
+     *
+     * @return OK, the bounce status, or the error the request was ended with
+     */
+    BlkStatus issueDirectly(Request rq, boolean last) {
+        BlkStatus ret = queueRq(rq, last);
+        if (ret == BlkStatus.OK) {
+            return ret;
+        }
+        if (isBounce(ret)) {
+            busyReturns.incrementAndGet(); // blk_mq_update_dispatch_busy
+            BlkMq.requeueState(rq); // __blk_mq_requeue_request
+        } else {
+            BlkMq.endRequest(rq, ret);
+        }
+        return ret;
+    }
+
+    /** The driver is out of resources for now: the request waits and is issued again. */
+    static boolean isBounce(BlkStatus ret) {
+        return ret == BlkStatus.RESOURCE || ret == BlkStatus.DEV_RESOURCE;
+    }
+
+    /**
+     * Whether a submitter may issue to this queue directly ({@code blk_mq_try_issue_directly}): not
+     * quiesced, not stopped, and nothing bounced waits before it (issuing past it would reorder).
+     */
+    boolean mayIssueDirectly() {
+        return !q.isQuiesced() && !isStopped() && !dispatchNonEmpty;
+    }
+
     /** Calls the driver's queueRq; a raw driver that throws gets the request ended with IOERR once. */
-    BlkStatus queueRq(Request rq, boolean last) {
+    private BlkStatus queueRq(Request rq, boolean last) {
         long before = rq.loWord();
         try {
             return set.ops.queueRq(this, rq, last);
@@ -341,15 +389,7 @@ public final class HwQueue {
     }
 
     private boolean hasStartedRequests() {
-        Tags t = tags;
-        for (int tag = 0; tag < t.nrTags; tag++) {
-            Request r = t.staticRqs[tag];
-            if (t.isAllocated(tag) && r.hctx == this
-                    && RequestState.state(r.lvWord()) != RequestState.IDLE) {
-                return true;
-            }
-        }
-        return false;
+        return tags.forEachBusy(q, this, rq -> RequestState.state(rq.lvWord()) != RequestState.IDLE) != 0;
     }
 
     void setInactive(boolean on) {

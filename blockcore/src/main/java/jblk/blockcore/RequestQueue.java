@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Models the blk-mq half of {@code struct request_queue}: the disk's hardware queues and software
  * contexts, quiesce ({@code blk_mq_quiesce_queue}) and freeze ({@code blk_mq_freeze_queue}), the
- * requeue list, the kblockd worker and the timeout scanner, and bio checks at submission.
+ * requeue list, the kblockd worker and the timeout scanner. The bio checks at submission are
+ * {@link BioChecks}'.
  */
 final class RequestQueue {
     final GenDisk disk;
@@ -25,7 +26,7 @@ final class RequestQueue {
     private final Object quiesceLock = new Object();
     private volatile int quiesceDepth;
 
-    final Object freezeLock = new Object();
+    private final Object freezeLock = new Object();
     volatile int freezeDepth;
     volatile boolean dying;
 
@@ -223,144 +224,14 @@ final class RequestQueue {
         }
     }
 
-    // ---- bio checks --------------------------------------------------------------------------
+    // ---- bio to request (blk_mq_get_hctx_type, the flags a request keeps) ------------------------
 
+    /** {@code blk_mq_get_hctx_type}: POLL for a polled bio when poll queues exist, READ for reads. */
     HctxType hctxType(Bio bio) {
         if ((bio.flags() & ReqFlags.POLLED) != 0 && set.nrPollQueues > 0) {
             return HctxType.POLL;
         }
         return bio.op() == ReqOp.READ ? HctxType.READ : HctxType.DEFAULT;
-    }
-
-    /**
-     * The checks {@code submit_bio_noacct} and {@code bio_split_to_limits} make. Caller bugs throw;
-     * what the device cannot serve completes the bio with an error (returns false).
-     *
-     * <p>This is the fast path: a few compares that pass every good READ/WRITE, small enough for
-     * the JIT to inline into submitBio. Anything else, good or bad, goes to {@link #checkBioSlow},
-     * which says exactly what is wrong.
-     */
-    boolean checkBio(Bio bio) {
-        if (bio != null && bio.endIoCallback() != null && (bio.flags() & ~ReqFlags.ALL) == 0) {
-            ReqOp op = bio.op();
-            if (op == ReqOp.READ || op == ReqOp.WRITE) {
-                java.nio.ByteBuffer b = bio.buffer();
-                int size = bio.size();
-                int off = bio.bufOffset();
-                QueueLimits lim = disk.limits();
-                long sector = bio.sector();
-                long cap = disk.capacity();
-                long nr = size >>> Bio.SECTOR_SHIFT;
-                int lbsMask = lim.logicalBlockSize() - 1;
-                if (b != null && size > 0 && off >= 0 && (long) off + size <= b.limit()
-                        && (op == ReqOp.WRITE || !b.isReadOnly())
-                        && (size & lbsMask) == 0 && sector >= 0 && ((sector << Bio.SECTOR_SHIFT) & lbsMask) == 0
-                        && sector <= cap && nr <= cap - sector && nr <= lim.maxSectors()) {
-                    // The outcome fields are all written at completion; no reset here (see Bio.complete).
-                    if (bio.cookie != -1) {
-                        bio.cookie = -1;
-                    }
-                    return true;
-                }
-            }
-        }
-        return checkBioSlow(bio);
-    }
-
-    /** Every check, with a message naming what is wrong; the cold half of {@link #checkBio}. */
-    private boolean checkBioSlow(Bio bio) {
-        if (bio == null) {
-            throw new IllegalArgumentException("bio must not be null");
-        }
-        ReqOp op = bio.op();
-        if (op == null) {
-            throw new IllegalArgumentException("bio op must not be null");
-        }
-        if (bio.endIoCallback() == null) {
-            throw new IllegalArgumentException("bio has no end_io callback");
-        }
-        if ((bio.flags() & ~ReqFlags.ALL) != 0) {
-            throw new IllegalArgumentException("bio flags 0x" + Integer.toHexString(bio.flags())
-                    + " has unknown bits: allowed 0x" + Integer.toHexString(ReqFlags.ALL));
-        }
-        int size = bio.size();
-        if (size < 0) {
-            throw new IllegalArgumentException("bio size " + size + " is negative");
-        }
-        if (op == ReqOp.FLUSH) {
-            if (size != 0) {
-                throw new IllegalArgumentException("FLUSH carries no data: size must be 0, got " + size);
-            }
-        } else if (op.hasData()) {
-            if (bio.buffer() == null) {
-                throw new IllegalArgumentException(op + " of " + size + " bytes has no data buffer");
-            }
-            int off = bio.bufOffset();
-            if (off < 0 || (long) off + size > bio.buffer().limit()) {
-                throw new IllegalArgumentException("data buffer too small: " + op + " needs bytes [" + off + ", "
-                        + ((long) off + size) + ") but the buffer's limit is " + bio.buffer().limit()
-                        + " (capacity " + bio.buffer().capacity() + ")");
-            }
-            if (op == ReqOp.READ && bio.buffer().isReadOnly()) {
-                throw new IllegalArgumentException("READ into a read-only buffer");
-            }
-        }
-        bio.resetOutcome();
-        bio.cookie = -1;
-        if (op.isZoneOp()) {
-            return DiskZones.checkZoneBio(disk, bio);
-        }
-        QueueLimits lim = disk.limits();
-        String err = null;
-        BlkStatus st = BlkStatus.INVAL;
-        if (op == ReqOp.FLUSH) {
-            if (!lim.writeCache()) {
-                // No volatile cache: a flush has nothing to do (blk_insert_flush ends it at once).
-                bio.complete(BlkStatus.OK, 0, null);
-                BlkMq.callEndIo(bio);
-                return false;
-            }
-            return true;
-        }
-        long cap = disk.capacity();
-        long sector = bio.sector();
-        int lbsSectors = lim.logicalBlockSize() >>> Bio.SECTOR_SHIFT;
-        if (op == ReqOp.DISCARD && lim.maxDiscardSectors() == 0) {
-            st = BlkStatus.NOTSUPP;
-            err = "DISCARD is not supported by " + disk.name();
-        } else if (op == ReqOp.WRITE_ZEROES && lim.maxWriteZeroesSectors() == 0) {
-            st = BlkStatus.NOTSUPP;
-            err = "WRITE_ZEROES is not supported by " + disk.name();
-        } else if (size == 0) {
-            err = op + " size 0: must be a positive multiple of the logical block size " + lim.logicalBlockSize();
-        } else if ((size & (lim.logicalBlockSize() - 1)) != 0) {
-            err = op + " size " + size + " is not a multiple of the logical block size " + lim.logicalBlockSize();
-        } else if (sector < 0) {
-            st = BlkStatus.IOERR;
-            err = op + " sector " + sector + " is negative: allowed sectors 0.." + (cap - 1);
-        } else if ((sector & (lbsSectors - 1)) != 0) {
-            err = op + " sector " + sector + " is not aligned to the logical block size "
-                    + lim.logicalBlockSize() + " (" + lbsSectors + " sectors)";
-        } else if (sector > cap || (size >>> Bio.SECTOR_SHIFT) > cap - sector) {
-            // bio_check_eod, written so a huge sector cannot overflow past the check
-            st = BlkStatus.IOERR;
-            err = "attempt to access beyond end of device " + disk.name() + ": sector " + sector + " + "
-                    + (size >>> Bio.SECTOR_SHIFT) + " sectors > capacity " + cap + " sectors (allowed sectors 0.."
-                    + (cap - 1) + ")";
-        } else {
-            long max = op == ReqOp.DISCARD ? lim.maxDiscardSectors()
-                    : op == ReqOp.WRITE_ZEROES ? lim.maxWriteZeroesSectors() : lim.maxSectors();
-            if ((size >>> Bio.SECTOR_SHIFT) > max) {
-                err = op + " of " + (size >>> Bio.SECTOR_SHIFT) + " sectors exceeds the limit of " + max
-                        + " sectors (" + (max << Bio.SECTOR_SHIFT) + " bytes)";
-            }
-        }
-        if (err != null) {
-            bio.complete(st, 0, err);
-            BlkMq.callEndIo(bio);
-            return false;
-        }
-        return true;
     }
 
     /** The request flags the device honours: without a write cache FUA and PREFLUSH mean nothing. */
@@ -504,73 +375,34 @@ final class RequestQueue {
                     n += h.share.nrActive.get();
                 }
             }
-            return n + countUncounted();
+            // Requests allocated before the set became shared are not in the counters.
+            return n + Tags.forEachBusy(this, rq -> !rq.countedActive);
         }
-        int n = 0;
-        for (Tags t : distinctTags()) {
-            n += t.busy();
-        }
-        return n;
-    }
-
-    /** Requests allocated before the set became shared are not in the counters; count them directly. */
-    private int countUncounted() {
-        int n = 0;
-        for (Tags t : distinctTags()) {
-            for (int tag = 0; tag < t.nrTags; tag++) {
-                Request r = t.staticRqs[tag];
-                if (t.isAllocated(tag) && r.q == this && !r.countedActive) {
-                    n++;
-                }
-            }
-        }
-        return n;
-    }
-
-    List<Tags> distinctTags() {
-        List<Tags> out = new ArrayList<>();
-        for (HwQueue h : hctxs) {
-            if (!out.contains(h.tags)) {
-                out.add(h.tags);
-            }
-        }
-        return out;
-    }
-
-    /** How many requests of this disk hold a tag (stat field 9); allocates nothing. */
-    int countAllocated() {
         HwQueue[] hw = hctxs;
         int n = 0;
         for (int i = 0; i < hw.length; i++) {
             Tags t = hw[i].tags;
-            boolean seen = false;
-            for (int j = 0; j < i && !seen; j++) {
-                seen = hw[j].tags == t;
-            }
-            if (seen) {
-                continue;
-            }
-            for (int tag = 0; tag < t.nrTags; tag++) {
-                Request r = t.staticRqs[tag];
-                if (t.isAllocated(tag) && r.q == this && RequestState.allocated(r.lvWord())) {
-                    n++;
-                }
+            if (Tags.firstUser(hw, i, t)) {
+                n += t.busy();
             }
         }
         return n;
+    }
+
+    /** Allocated and initialised: the tag's request carries ALLOCATED in its state word. */
+    static boolean initialised(Request rq) {
+        return RequestState.allocated(rq.lvWord());
+    }
+
+    /** How many requests of this disk hold a tag (stat field 9); allocates nothing. */
+    int countAllocated() {
+        return Tags.forEachBusy(this, RequestQueue::initialised);
     }
 
     /** Every allocated request of this disk (debugfs, stats, close report). */
     List<Request> allocatedRequests() {
         List<Request> out = new ArrayList<>();
-        for (Tags t : distinctTags()) {
-            for (int tag = 0; tag < t.nrTags; tag++) {
-                Request r = t.staticRqs[tag];
-                if (t.isAllocated(tag) && r.q == this && RequestState.allocated(r.lvWord())) {
-                    out.add(r);
-                }
-            }
-        }
+        Tags.forEachBusy(this, rq -> initialised(rq) && out.add(rq));
         return out;
     }
 
@@ -597,9 +429,7 @@ final class RequestQueue {
                 c.insert(rq, true);
             }
         }
-        for (HwQueue h : hctxs) {
-            h.run(false);
-        }
+        runHwQueues(false);
     }
 
     int requeueListSize() {
@@ -619,7 +449,46 @@ final class RequestQueue {
         }
     }
 
-    // ---- close -------------------------------------------------------------------------------
+    // ---- teardown (del_gendisk's queue steps, blk_mq_destroy_queue) ----------------------------
+
+    /** First step of closing: every software context refuses new bios from now on. */
+    void closeCtxs() {
+        for (SwQueue c : ctxs) {
+            c.closed = true;
+        }
+    }
+
+    /**
+     * {@code blk_queue_start_drain} and {@code blk_mq_freeze_queue_wait}, bounded: the queue
+     * freezes and its in-flight I/O drains for at most {@code timeoutMs}. Returns whether it drained.
+     */
+    boolean drain(long timeoutMs) {
+        freezeStart();
+        return waitFrozen(timeoutMs);
+    }
+
+    /**
+     * {@code blk_mq_destroy_queue}, after {@link #drain}: the fair share goes back at once
+     * ({@code blk_mq_exit_hctx}), the queue is marked dying and submitters waiting on the freeze are
+     * woken (they get {@link DiskClosedException}), the threads stop, each hctx is exited and the
+     * queue leaves its tag set ({@code blk_mq_del_queue_tag_set}).
+     */
+    void destroy() {
+        tagIdle();
+        synchronized (freezeLock) {
+            dying = true;
+            freezeLock.notifyAll();
+        }
+        timeoutScanner.stop();
+        kblockd.stop();
+        for (HwQueue h : hctxs) {
+            h.stopContexts();
+        }
+        for (HwQueue h : hctxs) {
+            exitHctx(h);
+        }
+        set.detach(this);
+    }
 
     /** {@code blk_mq_tag_idle} on every hctx (or the queue's share with one tag space). */
     void tagIdle() {
@@ -629,20 +498,6 @@ final class RequestQueue {
         }
         for (HwQueue h : hctxs) {
             h.share.markIdle(h.tags);
-        }
-    }
-
-    void stopThreads() {
-        timeoutScanner.stop();
-        kblockd.stop();
-        for (HwQueue h : hctxs) {
-            h.stopContexts();
-        }
-    }
-
-    void exitAllHctx() {
-        for (HwQueue h : hctxs) {
-            exitHctx(h);
         }
     }
 }

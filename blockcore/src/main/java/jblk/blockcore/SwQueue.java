@@ -67,7 +67,7 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
         if (closed) {
             throw new DiskClosedException("software queue " + index + " of " + q.disk.name() + " is closed");
         }
-        if (!q.checkBio(bio)) {
+        if (!BioChecks.check(q.disk, bio)) {
             return;
         }
         DiskZones zones = q.disk.zones;
@@ -102,22 +102,14 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
     /** {@code blk_mq_try_issue_directly}, or insert and run when the queue cannot take it now. */
     private void issue(Request rq) {
         HwQueue hctx = rq.hctx;
-        if (q.isQuiesced() || hctx.isStopped() || hctx.dispatchNonEmpty()) {
+        if (!hctx.mayIssueDirectly()) {
             insert(rq, false);
             hctx.run(false);
             return;
         }
-        BlkStatus ret = hctx.queueRq(rq, true);
-        if (ret == BlkStatus.OK) {
-            return;
-        }
-        if (ret == BlkStatus.RESOURCE || ret == BlkStatus.DEV_RESOURCE) {
-            hctx.busyReturns.incrementAndGet();
-            BlkMq.requeueState(rq);
+        if (HwQueue.isBounce(hctx.issueDirectly(rq, true))) {
             hctx.insertDispatch(rq, false);
             hctx.run(false);
-        } else {
-            BlkMq.endRequest(rq, ret);
         }
     }
 
@@ -246,34 +238,20 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
         rq.soWord(RequestState.nextGeneration(w));
     }
 
-    /** Tag wait ({@code blk_mq_get_tag}'s sleep): leave the dispatch section, run the queue, sleep. */
+    /**
+     * Waits for a tag ({@link Tags#waitForTag}) outside the dispatch section, so a quiesce need not
+     * wait for us; first flushes the plug, as {@code io_schedule} does, since our own plugged
+     * requests may be what holds the tags.
+     */
     private void waitForTag(HwQueue hctx, Tags tags, boolean inSection) {
         if (inSection) {
             exitSection();
         }
         try {
             if (plugged && !plugList.isEmpty()) {
-                flushPlug(); // our own plugged requests may be what holds the tags
+                flushPlug();
             }
-            hctx.run(false);
-            SBitmapQueue bt = tags.bitmapTags;
-            for (int spin = 0; spin < 64; spin++) {
-                if (bt.weight() < bt.depth() && !q.set.queueShared) {
-                    return;
-                }
-                Thread.onSpinWait();
-            }
-            bt.prepareToWait();
-            try {
-                if (bt.weight() >= bt.depth() || q.set.queueShared) {
-                    bt.park(1_000_000L);
-                }
-            } finally {
-                bt.finishWait();
-            }
-            if (q.dying) {
-                throw new DiskClosedException(q.disk.name() + " was closed while a submitter waited for a tag");
-            }
+            tags.waitForTag(hctx);
         } finally {
             if (inSection) {
                 enterSection();
@@ -367,25 +345,21 @@ public final class SwQueue extends SwQueueFields implements AutoCloseable {
                 hctx = rq.hctx;
                 queued = 0;
             }
-            if (q.isQuiesced() || hctx.isStopped() || hctx.dispatchNonEmpty()) {
+            if (!hctx.mayIssueDirectly()) {
                 insert(rq, false);
                 hctx.run(false);
                 continue;
             }
-            ret = hctx.queueRq(rq, list.isEmpty());
+            ret = hctx.issueDirectly(rq, list.isEmpty());
             if (ret == BlkStatus.OK) {
                 queued++;
-            } else if (ret == BlkStatus.RESOURCE || ret == BlkStatus.DEV_RESOURCE) {
-                hctx.busyReturns.incrementAndGet();
-                BlkMq.requeueState(rq);
+            } else if (HwQueue.isBounce(ret)) {
                 hctx.insertDispatch(rq, false);
                 while ((rq = list.poll()) != null) {
                     insert(rq, false);
                 }
                 hctx.run(false);
                 break;
-            } else {
-                BlkMq.endRequest(rq, ret);
             }
         }
         if (ret != BlkStatus.OK && queued > 0) {

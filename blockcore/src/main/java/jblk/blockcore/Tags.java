@@ -6,7 +6,8 @@ import jblk.sbitmap.SBitmapQueue;
 /**
  * Models {@code struct blk_mq_tags}: one tag space (per hardware queue, or one for all of them with
  * TAG_HCTX_SHARED) with its request cache ({@code static_rqs}). Tags {@code [0, nrReserved)} come
- * from the reserved bitmap, the rest from the normal one, as in {@code blk_mq_init_tags}.
+ * from the reserved bitmap, the rest from the normal one, as in {@code blk_mq_init_tags}. What
+ * block/blk-mq-tag.c does with them is here too: iterating the busy tags and waiting for a free one.
  */
 public final class Tags {
     final TagSet set;
@@ -78,5 +79,94 @@ public final class Tags {
 
     SBitmapQueue bitmapFor(boolean reserved) {
         return reserved ? breservedTags : bitmapTags;
+    }
+
+    // ---- busy iteration (blk_mq_queue_tag_busy_iter) -------------------------------------------
+
+    /**
+     * {@code busy_tag_iter_fn}: called for one request that holds a tag. Unlike the kernel's, whose
+     * answer ends the walk early, the answer here says whether {@code rq} counts: every walk in
+     * jblk counts or visits all, and a count through a non-capturing function allocates nothing.
+     */
+    @FunctionalInterface
+    interface BusyIter {
+        boolean visit(Request rq);
+    }
+
+    /**
+     * {@code bt_for_each}: calls {@code fn} for each tag held by a request of {@code q} (and of
+     * {@code hctx}, unless null), in tag order; returns how many {@code fn} counted. A request seen
+     * here may be between its tag allocation and its initialisation, or being freed: check its
+     * state word when that matters.
+     */
+    int forEachBusy(RequestQueue q, HwQueue hctx, BusyIter fn) {
+        int n = 0;
+        for (int tag = 0; tag < nrTags; tag++) {
+            if (isAllocated(tag)) {
+                Request rq = staticRqs[tag];
+                if (rq.q == q && (hctx == null || rq.hctx == hctx) && fn.visit(rq)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * {@code blk_mq_queue_tag_busy_iter}: {@link #forEachBusy(RequestQueue, HwQueue, BusyIter)} over
+     * every tag space of {@code q}, each once; allocates nothing.
+     */
+    static int forEachBusy(RequestQueue q, BusyIter fn) {
+        HwQueue[] hw = q.hctxs;
+        int n = 0;
+        for (int i = 0; i < hw.length; i++) {
+            Tags t = hw[i].tags;
+            if (firstUser(hw, i, t)) {
+                n += t.forEachBusy(q, null, fn);
+            }
+        }
+        return n;
+    }
+
+    /** Whether {@code hw[i]} is the first of {@code hw} on tag space {@code t} (with TAG_HCTX_SHARED all share one). */
+    static boolean firstUser(HwQueue[] hw, int i, Tags t) {
+        for (int j = 0; j < i; j++) {
+            if (hw[j].tags == t) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- waiting for a tag (blk_mq_get_tag) ----------------------------------------------------
+
+    /**
+     * {@code blk_mq_get_tag}'s sleep, after an allocation found no free tag: run {@code hctx} (its
+     * completions free tags), spin briefly, then park on the bitmap's wait queue until a tag is
+     * cleared or a bounded time passes. The caller tries again. On a shared set the fair share may
+     * refuse us while bits are free, so we always park there. Throws
+     * {@link DiskClosedException} when the disk closed meanwhile.
+     */
+    void waitForTag(HwQueue hctx) {
+        hctx.run(false);
+        SBitmapQueue bt = bitmapTags;
+        for (int spin = 0; spin < 64; spin++) {
+            if (bt.weight() < bt.depth() && !set.queueShared) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        bt.prepareToWait();
+        try {
+            if (bt.weight() >= bt.depth() || set.queueShared) {
+                bt.park(1_000_000L);
+            }
+        } finally {
+            bt.finishWait();
+        }
+        RequestQueue q = hctx.q;
+        if (q.dying) {
+            throw new DiskClosedException(q.disk.name() + " was closed while a submitter waited for a tag");
+        }
     }
 }

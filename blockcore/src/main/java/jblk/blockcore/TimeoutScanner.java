@@ -16,6 +16,7 @@ final class TimeoutScanner implements Runnable {
     private final RequestQueue q;
     private final Thread thread;
     private volatile boolean stopped;
+    private final ScanPass pass = new ScanPass();
 
     TimeoutScanner(RequestQueue q) {
         this.q = q;
@@ -45,27 +46,35 @@ final class TimeoutScanner implements Runnable {
     void scan() {
         long nowMs = System.nanoTime() / 1_000_000L;
         q.tickJiffies(nowMs);
-        long next = TimeoutTimer.NOT_PENDING;
-        for (Tags t : q.distinctTags()) {
-            for (int tag = 0; tag < t.nrTags; tag++) {
-                if (!t.isAllocated(tag)) {
-                    continue;
-                }
-                Request rq = t.staticRqs[tag];
-                long w = rq.laWord();
-                if (RequestState.state(w) != RequestState.IN_FLIGHT || RequestState.timedOut(w) || rq.q != q) {
-                    continue;
-                }
-                long deadline = rq.deadlineMs;
-                if (deadline - nowMs > 0) {
-                    // blk_mq_req_expired's "next": the earliest deadline still to come
-                    next = next == TimeoutTimer.NOT_PENDING || deadline - next < 0 ? deadline : next;
-                    continue;
-                }
-                expire(rq, nowMs);
+        pass.nowMs = nowMs;
+        pass.next = TimeoutTimer.NOT_PENDING;
+        Tags.forEachBusy(q, pass);
+        timerWork(nowMs, pass.next);
+    }
+
+    /**
+     * {@code blk_mq_check_expired} over the busy tags: expires what is past its deadline and keeps
+     * the earliest deadline still to come. One instance, used by the scanner thread alone, so a
+     * scan allocates nothing.
+     */
+    private final class ScanPass implements Tags.BusyIter {
+        long nowMs;
+        long next;
+
+        @Override
+        public boolean visit(Request rq) {
+            long w = rq.laWord();
+            if (RequestState.state(w) != RequestState.IN_FLIGHT || RequestState.timedOut(w)) {
+                return false;
             }
+            long deadline = rq.deadlineMs;
+            if (deadline - nowMs > 0) {
+                // blk_mq_req_expired's "next": the earliest deadline still to come
+                next = next == TimeoutTimer.NOT_PENDING || deadline - next < 0 ? deadline : next;
+                return false;
+            }
+            return expire(rq, nowMs);
         }
-        timerWork(nowMs, next);
     }
 
     /**

@@ -44,6 +44,19 @@ class RequeueTest {
         return Integer.parseInt(disk.debugfs().get(file).trim());
     }
 
+    /** Every bio completed OK, its tag freed, one bounce counted, {@code calls} queueRq calls, nothing left waiting. */
+    private static void assertOkAfterOneBounce(GenDisk disk, BusyFirst drv, int calls, String why, Done... done)
+            throws InterruptedException {
+        for (Done d : done) {
+            d.await();
+            assertEquals(BlkStatus.OK, d.status);
+        }
+        awaitTagsFree(disk);
+        assertEquals(calls, drv.calls.get(), why);
+        assertEquals(1, debugCounter(disk, "hctx0/busy_returns"));
+        assertEquals("", disk.debugfs().get("hctx0/dispatch"), "dispatch list empty again");
+    }
+
     @Test
     void resourceOnceThenOk() throws Exception {
         BusyFirst drv = new BusyFirst(BlkStatus.RESOURCE, 1);
@@ -52,12 +65,7 @@ class RequeueTest {
         try (SwQueue q = disk.openQueue()) {
             Done d = new Done();
             q.submitBio(read(0, 4096, d));
-            d.await();
-            assertEquals(BlkStatus.OK, d.status);
-            awaitTagsFree(disk);
-            assertEquals(2, drv.calls.get(), "queueRq: the bounce and the retry");
-            assertEquals(1, debugCounter(disk, "hctx0/busy_returns"));
-            assertEquals("", disk.debugfs().get("hctx0/dispatch"), "dispatch list empty again");
+            assertOkAfterOneBounce(disk, drv, 2, "queueRq: the bounce and the retry", d);
         } finally {
             closeQuietly(set, disk);
         }
@@ -82,6 +90,33 @@ class RequeueTest {
             closeQuietly(set, disk);
         }
         assertEquals(1, d.calls.get());
+    }
+
+    /**
+     * A bounce inside a plugged batch (blk_mq_issue_direct): counted once by the shared direct-issue
+     * path, the bounced request retried from the dispatch list, the rest of the batch issued after
+     * it, every bio completed once.
+     */
+    @Test
+    void resourceInAPluggedBatchIsCountedOnceAndTheRestFollow() throws Exception {
+        BusyFirst drv = new BusyFirst(BlkStatus.RESOURCE, 1);
+        TagSet set = set(drv);
+        GenDisk disk = disk(set, "rq9");
+        Done[] done = {new Done(), new Done(), new Done()};
+        try (SwQueue q = disk.openQueue()) {
+            q.startPlug();
+            for (int i = 0; i < done.length; i++) {
+                q.submitBio(write(8L * i, 4096, done[i]));
+            }
+            assertEquals(0, drv.calls.get(), "plugged: nothing issued yet");
+            q.finishPlug();
+            assertOkAfterOneBounce(disk, drv, 4, "queueRq: the bounce, its retry and the two others", done);
+        } finally {
+            closeQuietly(set, disk);
+        }
+        for (Done d : done) {
+            assertEquals(1, d.calls.get(), "each bio completed exactly once");
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package jblk.nullblk;
 import java.time.Duration;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import jblk.blockcore.AbstractGenDiskBuilder;
 import jblk.blockcore.BlkMqOps;
 import jblk.blockcore.GenDisk;
 import jblk.blockcore.TagSet;
@@ -253,12 +254,12 @@ public final class NullbDevice implements AutoCloseable {
                 rawOps = shared != null ? shared.rawOps() : new RawNullBlk();
                 rawOps.devices.register(engine);
                 rawSet = shared != null ? shared.rawSet() : rawTagSet(rawOps);
-                disk = diskBuilder(GenDisk.builder(rawSet)).build();
+                disk = limits(GenDisk.builder(rawSet).name(name)).build();
             } else {
                 safeOps = shared != null ? shared.safeOps() : new NullBlk();
                 safeOps.devices.register(engine);
                 safeSet = shared != null ? shared.safeSet() : safeTagSet(safeOps);
-                disk = safeDisk(safeSet);
+                disk = limits(new GenDiskBuilder()).build(name, safeSet);
             }
             if (engine.zoned != null) {
                 try {
@@ -344,36 +345,20 @@ public final class NullbDevice implements AutoCloseable {
                 .build();
     }
 
-    private GenDisk.Builder diskBuilder(GenDisk.Builder b) {
-        boolean cache = params.cacheSizeMiB() > 0;
-        return b.name(name)
-                .capacitySectors(params.capacitySectors())
+    /** The disk's settings from the parameters, for either driver's builder (null_add_dev's lim). */
+    private <B extends AbstractGenDiskBuilder<B>> B limits(B b) {
+        long unlimited = 0xFFFF_FFFFL >>> 9;
+        return b.capacitySectors(params.capacitySectors())
                 .logicalBlockSize(params.blockSize())
                 .physicalBlockSize(params.blockSize())
                 .maxSectors(params.maxSectors())
-                .maxDiscardSectors(params.discard() && !params.zoned() ? 0xFFFF_FFFFL >>> 9 : 0)
-                .maxWriteZeroesSectors(params.memoryBacked() && !params.zoned() ? 0xFFFF_FFFFL >>> 9 : 0)
-                .writeCache(cache)
-                .fua(params.fua())
-                .rotational(params.rotational())
-                .virtBoundary(params.virtBoundary())
-                .iostats(params.iostats());
-    }
-
-    private GenDisk safeDisk(jblk.safety.TagSet<NullCmd, NullQueue> set) {
-        return new GenDiskBuilder()
-                .capacitySectors(params.capacitySectors())
-                .logicalBlockSize(params.blockSize())
-                .physicalBlockSize(params.blockSize())
-                .maxSectors(params.maxSectors())
-                .maxDiscardSectors(params.discard() && !params.zoned() ? 0xFFFF_FFFFL >>> 9 : 0)
-                .maxWriteZeroesSectors(params.memoryBacked() && !params.zoned() ? 0xFFFF_FFFFL >>> 9 : 0)
+                .maxDiscardSectors(params.discard() && !params.zoned() ? unlimited : 0)
+                .maxWriteZeroesSectors(params.memoryBacked() && !params.zoned() ? unlimited : 0)
                 .writeCache(params.cacheSizeMiB() > 0)
                 .fua(params.fua())
                 .rotational(params.rotational())
                 .virtBoundary(params.virtBoundary())
-                .iostats(params.iostats())
-                .build(name, set);
+                .iostats(params.iostats());
     }
 
     private void powerOff() {
