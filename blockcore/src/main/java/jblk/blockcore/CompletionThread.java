@@ -8,6 +8,11 @@ import java.util.concurrent.locks.LockSupport;
  * through a lock-free intrusive list ({@code llist}, linked through {@code rq->ipi_list}) so
  * handing it a request allocates nothing, and which spins briefly before it parks, so a busy
  * queue does not pay for a wake-up per request.
+ *
+ * <p>Kept hand-written rather than a JCTools queue: CompletionListBench (one thread, 32 handoffs,
+ * 2 cores at load 15) measured 2633 +- 1393 ns per batch for this llist, 2624 +- 1543 for
+ * {@code MpscUnboundedXaddArrayQueue} and 4302 +- 3043 for {@code MpscArrayQueue}: no queue was
+ * faster, and the llist needs no buffer and no extra object. To be re-run on a quiet machine.
  */
 abstract class CompletionThread implements Runnable {
     /**

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * TAG_ACTIVE, SCHED_RESTART, INACTIVE), running the queue ({@code blk_mq_run_hw_queue},
  * {@code blk_mq_dispatch_rq_list}) and the completion contexts of this queue.
  */
-public final class HwQueue {
+@CachelineGroup("hctx")
+public final class HwQueue extends HwQueuePad1 {
     public static final int STOPPED = 1;
     public static final int TAG_ACTIVE = 1 << 1;
     public static final int SCHED_RESTART = 1 << 2;
@@ -23,7 +24,7 @@ public final class HwQueue {
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(HwQueue.class, "state", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(HwQueueDispatchFields.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -35,11 +36,9 @@ public final class HwQueue {
     volatile HctxType type;
     volatile Tags tags;
     volatile Object driverData;
-    private volatile int state;
 
     /** {@code hctx->dispatch}, guarded by {@code this}. */
     private final RequestList dispatch = new RequestList();
-    private volatile boolean dispatchNonEmpty;
     /** Dispatchers running outside a submitter's section (kblockd, unquiesce, ...). */
     final AtomicInteger runners = new AtomicInteger();
     final ActiveShare share;
@@ -54,9 +53,6 @@ public final class HwQueue {
     final AtomicLong runs = new AtomicLong();
     final AtomicLong busyReturns = new AtomicLong();
     final AtomicLong devResourceStalls = new AtomicLong();
-
-    /** kblockd bookkeeping, guarded by the kblockd lock: when the next run is due (0 = none). */
-    long runAtNs;
 
     HwQueue(RequestQueue q, int queueNum, HctxType type, Tags tags, ActiveShare share) {
         this.q = q;

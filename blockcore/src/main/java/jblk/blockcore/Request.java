@@ -14,7 +14,7 @@ import jblk.blockcore.spi.SpiBridge;
  * and completer), and the state word and completion fields (written by the completer), with
  * padding between the groups (see the Request* superclasses).
  */
-public final class Request extends RequestCompleterFields {
+public final class Request extends RequestPad3 {
     static final VarHandle WORD;
 
     static {

@@ -13,7 +13,7 @@ import jblk.sbitmap.SBitmapQueue;
  * <p>Requests that cannot be issued at once (the hctx is stopped, quiesced or has a backlog) wait
  * on this context's list for their hctx ({@code ctx->rq_lists}) until the queue runs.
  */
-public final class SwQueue extends SwQueueFields implements AutoCloseable {
+public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
     /** {@code BLK_MAX_REQUEST_COUNT}: a plug is flushed when it holds this many requests. */
     public static final int PLUG_MAX_REQUESTS = 32;
 
