@@ -135,7 +135,7 @@ final class BenchDevices {
                     .append(drv == DriverKind.SAFE ? ", ownership " + own : "")
                     .append("; parameters: ").append(p.isEmpty() ? "(defaults)" : p)
                     .append("; ").append(d.nrHwQueues()).append(" hw queue(s), capacity ")
-                    .append(Units.binary(d.capacity() << 9));
+                    .append(Units.binary((double) (d.capacity() << 9)));
             if (used.length > 1) {
                 sb.append("; jobs");
                 String sep = " ";

@@ -1,14 +1,22 @@
 package jblk.bench;
 
-import java.text.SimpleDateFormat;
-import java.util.Date;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /** fio's normal (human) report: a block per job with IOPS, latency percentiles, bw/iops samples, then the group summary. */
 final class FioText {
+    private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT);
+
     private FioText() {
+    }
+
+    /** fio's time stamp (ctime(3) without the newline), local time: "Sat Dec 5 13:04:27 2026". */
+    static String ctime(long epochMillis) {
+        return CTIME.format(Instant.ofEpochMilli(epochMillis).atZone(ZoneId.systemDefault()));
     }
 
     static String write(List<FioReport.Unit> units, String header, String deviceLine, String version) {
@@ -16,7 +24,7 @@ final class FioText {
         sb.append(header).append('\n');
         sb.append("jblk-").append(version).append('\n');
         sb.append(deviceLine).append('\n');
-        String date = new SimpleDateFormat("EEE MMM d HH:mm:ss yyyy", Locale.ROOT).format(new Date());
+        String date = ctime(System.currentTimeMillis());
         long pid = ProcessHandle.current().pid();
         for (FioReport.Unit u : units) {
             sb.append('\n');
@@ -70,14 +78,15 @@ final class FioText {
             sb.append(String.format(Locale.ROOT, "  %5s: bw=%s, %s-%s (%s-%s), io=%s (%s), run=%d-%dmsec%n",
                     FioReport.DIR_NAMES[d].toUpperCase(Locale.ROOT), Units.bandwidth(bw), Units.binary(bwMin) + "/s",
                     Units.binary(bwMax) + "/s", Units.decimal(bwMin) + "/s", Units.decimal(bwMax) + "/s",
-                    Units.binary(bytes), Units.decimal(bytes), Math.round(runMin / 1e6), Math.round(runMax / 1e6)));
+                    Units.binary((double) bytes), Units.decimal((double) bytes),
+                    Math.round(runMin / 1e6), Math.round(runMax / 1e6)));
         }
         return sb.toString();
     }
 
     private static void appendDirection(StringBuilder sb, FioReport.Unit u, int d) {
         sb.append(String.format(Locale.ROOT, "  %s: IOPS=%s, BW=%s(%s/%dmsec)%n", FioReport.DIR_NAMES[d],
-                Units.shortCount(u.iops(d)), Units.bandwidth(u.bwBytes(d)), Units.binary(u.bytes[d]),
+                Units.shortCount(u.iops(d)), Units.bandwidth(u.bwBytes(d)), Units.binary((double) u.bytes[d]),
                 Math.round(u.runtimeNs / 1e6)));
         Histogram h = u.lat[d];
         if (h.getTotalCount() > 0) {

@@ -116,7 +116,7 @@ final class Units {
 
     /** Three significant digits, as fio does ({@code 26.4}, {@code 812}, {@code 1.25}). */
     private static String fmt3(double x) {
-        if (x >= 100 || x == Math.rint(x) && x >= 10) {
+        if (x >= 100 || (x == Math.rint(x) && x >= 10)) {
             return Long.toString(Math.round(x));
         }
         if (x >= 10) {

@@ -148,7 +148,7 @@ final class ZbdOptions {
             }
         }
         String summary = String.format(Locale.ROOT, "zone write pointers vs what the jobs wrote: %d zones, %s, %s",
-                written, Units.binary(bytes), mismatches == 0 ? "all match" : mismatches + " MISMATCH(ES)");
+                written, Units.binary((double) bytes), mismatches == 0 ? "all match" : mismatches + " MISMATCH(ES)");
         String text = String.format(Locale.ROOT, "%nzone report (blkzone report style): %d of %d zones hold data%s%n",
                 written, report.size(), written > 32 ? " (first 32 shown)" : "") + lines + summary + "\n";
         return new Check(text, summary, mismatches);

@@ -129,7 +129,7 @@ public final class DiskZones {
         DiskZones z = disk.zones;
         ReqOp op = bio.op();
         long sector = bio.sector();
-        long nr = bio.size() >>> Bio.SECTOR_SHIFT;
+        long nr = (long) bio.size() >>> Bio.SECTOR_SHIFT;
         long cap = disk.capacity();
         QueueLimits lim = disk.limits();
         BlkStatus st = BlkStatus.IOERR;
@@ -275,7 +275,7 @@ public final class DiskZones {
         if (p.needWpUpdate) {
             syncWpOffset(p);
         }
-        long nr = bio.size() >>> Bio.SECTOR_SHIFT;
+        long nr = (long) bio.size() >>> Bio.SECTOR_SHIFT;
         if (p.wpOffset == BlkZone.WP_INVALID || p.wpOffset >= p.capacity) {
             p.needWpUpdate = true; // a zone toggled back to EMPTY (configfs) gets writable again
             return bio.op() + " to zone " + p.zoneNo + " refused: the zone is "

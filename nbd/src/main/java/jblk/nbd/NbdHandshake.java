@@ -80,12 +80,17 @@ final class NbdHandshake {
             byte[] data = in.readBytes(len, NbdProto.optionName(opt) + " data");
             Negotiated done = option(opt, ByteBuffer.wrap(data));
             if (done != null) {
-                return done == ABORTED ? null : done;
+                return isAborted(done) ? null : done;
             }
         }
     }
 
     private static final Negotiated ABORTED = new Negotiated(null, false, false);
+
+    @SuppressWarnings("ReferenceEquality") // ABORTED is a sentinel: the very object, not an equal value
+    private static boolean isAborted(Negotiated n) {
+        return n == ABORTED;
+    }
 
     /** Handles one option: null to keep haggling, {@link #ABORTED}, or the negotiated state. */
     private Negotiated option(int opt, ByteBuffer d) throws IOException {

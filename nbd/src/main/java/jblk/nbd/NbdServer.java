@@ -337,12 +337,12 @@ public final class NbdServer implements AutoCloseable {
 
     /** The TCP port, or -1 for a Unix socket. */
     public int port() {
-        return address instanceof InetSocketAddress ? ((InetSocketAddress) address).getPort() : -1;
+        return address instanceof InetSocketAddress inet ? inet.getPort() : -1;
     }
 
     /** Whether the server listens on every interface (a TCP wildcard address such as 0.0.0.0 or ::). */
     public boolean listensOnEveryInterface() {
-        return address instanceof InetSocketAddress && ((InetSocketAddress) address).getAddress().isAnyLocalAddress();
+        return address instanceof InetSocketAddress inet && inet.getAddress().isAnyLocalAddress();
     }
 
     /** The NBD URI of where the server listens (nbd+unix:///NAME?socket=PATH or nbd://ADDRESS:PORT/NAME). */

@@ -238,6 +238,7 @@ final class RequestSlot implements BioEndIo {
     }
 
     /** After the reply went out: a large buffer goes back to the pool; message references are dropped. */
+    @SuppressWarnings("ReferenceEquality") // which buffer it is, not what it holds: the slot's own stays
     void release() {
         if (data != null && data != retained) {
             buffers.release(data);

@@ -45,7 +45,7 @@ class HandshakeTest {
     private static void goAndRead(RawClient c) throws Exception {
         c.option(NbdProto.OPT_GO, RawClient.goData("disk"));
         RawClient.OptReply r;
-        while ((r = c.optReply()).type() == NbdProto.REP_INFO) {
+        for (r = c.optReply(); r.type() == NbdProto.REP_INFO; r = c.optReply()) {
             // infos
         }
         assertEquals(NbdProto.REP_ACK, r.type(), r.text());
@@ -157,7 +157,7 @@ class HandshakeTest {
             boolean sawExport = false;
             boolean sawBlock = false;
             String name = null;
-            while ((info = c.optReply()).type() == NbdProto.REP_INFO) {
+            for (info = c.optReply(); info.type() == NbdProto.REP_INFO; info = c.optReply()) {
                 ByteBuffer d = ByteBuffer.wrap(info.data());
                 int t = d.getShort();
                 sawExport |= t == NbdProto.INFO_EXPORT;
@@ -204,7 +204,7 @@ class HandshakeTest {
             assertEquals(NbdProto.REP_ACK, c.optReply().type());
             c.option(NbdProto.OPT_GO, RawClient.goData("disk"));
             RawClient.OptReply r;
-            while ((r = c.optReply()).type() == NbdProto.REP_INFO) {
+            for (r = c.optReply(); r.type() == NbdProto.REP_INFO; r = c.optReply()) {
                 // infos
             }
             assertEquals(NbdProto.REP_ACK, r.type());

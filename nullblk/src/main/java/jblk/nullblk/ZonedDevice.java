@@ -130,7 +130,7 @@ final class ZonedDevice implements ReportZones {
 
     /** A read under the zone lock: badblocks, then data below the write pointer, zeros above it. */
     private BlkStatus read(NullCmd cmd, Zone z, long sector, int bytes, ByteBuffer buf, int off, int flags) {
-        long nr = bytes >>> 9;
+        long nr = (long) bytes >>> 9;
         BlkStatus bb = engine.badblocks(cmd, sector, nr);
         long good = cmd.partialBytes >= 0 ? cmd.partialBytes >>> 9 : nr;
         if (engine.memory != null && good != 0) {
@@ -244,6 +244,7 @@ final class ZonedDevice implements ReportZones {
      * is still held when this returns OK (the caller moves the counters, then unlocks). Retries
      * while an implicit close is due but every implicitly open zone is busy (see the class comment).
      */
+    @SuppressWarnings("LockNotBeforeTry") // returns with the lock held on OK: the caller unlocks (see above)
     private BlkStatus lockAndCheckResources(Zone z) {
         while (true) {
             resLock.lock();
