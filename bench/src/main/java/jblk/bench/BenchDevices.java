@@ -87,7 +87,8 @@ final class BenchDevices {
                         + "'s logical block size " + p.blockSize());
             }
             if (offBytes + sizeBytes > capacity) {
-                throw new IllegalArgumentException("--offset=" + offBytes + " + --size=" + sizeBytes + " runs past nullb"
+                throw new IllegalArgumentException("--offset=" + offBytes + " + --size=" + sizeBytes
+                        + " runs past nullb"
                         + dev + "'s capacity " + capacity + " bytes (null_blk gb/size)");
             }
             if (p.maxSectors() > 0 && bsBytes > (long) p.maxSectors() << 9) {

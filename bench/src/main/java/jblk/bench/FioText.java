@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
-/** fio's normal (human) report: a block per job with IOPS, latency percentiles, bw/iops samples, then the group summary. */
+/**
+ * fio's normal (human) report: a block per job with IOPS, latency percentiles, bw/iops samples, then the group
+ * summary.
+ */
 final class FioText {
     private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT);
 
@@ -32,7 +35,8 @@ final class FioText {
                     .append(String.format("%2d", u.error)).append(": pid=").append(pid).append(": ").append(date)
                     .append('\n');
             if (u.error != 0) {
-                sb.append("  error: ").append(FioReport.errnoName(u.error)).append(": ").append(u.errorDetail).append('\n');
+                sb.append("  error: ").append(FioReport.errnoName(u.error)).append(": ").append(u.errorDetail)
+                        .append('\n');
             }
             for (int d = 0; d < 2; d++) {
                 if (u.ios[d] == 0) {
@@ -116,10 +120,12 @@ final class FioText {
         if (!bw.isEmpty()) {
             sb.append(String.format(Locale.ROOT,
                     "   bw (  KiB/s): min=%d, max=%d, avg=%.2f, stdev=%.2f, samples=%d%n",
-                    (long) FioReport.min(bw), (long) FioReport.max(bw), FioReport.mean(bw), FioReport.stddev(bw), bw.size()));
+                    (long) FioReport.min(bw), (long) FioReport.max(bw), FioReport.mean(bw), FioReport.stddev(bw),
+                    bw.size()));
             sb.append(String.format(Locale.ROOT,
                     "   iops        : min=%d, max=%d, avg=%.2f, stdev=%.2f, samples=%d%n",
-                    (long) FioReport.min(io), (long) FioReport.max(io), FioReport.mean(io), FioReport.stddev(io), io.size()));
+                    (long) FioReport.min(io), (long) FioReport.max(io), FioReport.mean(io), FioReport.stddev(io),
+                    io.size()));
         }
     }
 }

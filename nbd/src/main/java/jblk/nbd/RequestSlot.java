@@ -179,7 +179,8 @@ final class RequestSlot implements BioEndIo {
         BlkStatus st = error;
         String d = errorDetail;
         String op = NbdProto.commandName(type) + " offset " + offset + " length " + length;
-        return d != null ? op + ": " + d : op + ": " + (st == null ? "failed" : st.name() + " (" + st.description() + " error)");
+        return d != null ? op + ": " + d
+                : op + ": " + (st == null ? "failed" : st.name() + " (" + st.description() + " error)");
     }
 
     /**

@@ -164,7 +164,10 @@ final class WireInput {
         return buf.getInt();
     }
 
-    /** Reads {@code len} bytes into {@code dst[off, off + len)} (absolute; dst's position/limit are used and left undefined). */
+    /**
+     * Reads {@code len} bytes into {@code dst[off, off + len)} (absolute; dst's position/limit are used and left
+     * undefined).
+     */
     void readInto(ByteBuffer dst, int off, int len, String what) throws IOException {
         int fromBuf = Math.min(len, buf.remaining());
         if (fromBuf < len && len - fromBuf < DIRECT_READ_MIN && len <= buf.capacity()) {

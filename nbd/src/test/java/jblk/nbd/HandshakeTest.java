@@ -141,7 +141,8 @@ class HandshakeTest {
             assertEquals(NbdProto.REP_ERR_INVALID, c.optReply().type(), "GO shorter than 6 bytes");
             c.option(NbdProto.OPT_GO, ByteBuffer.allocate(6).putInt(100).putShort((short) 0).array());
             assertEquals(NbdProto.REP_ERR_INVALID, c.optReply().type(), "name length past the data");
-            c.option(NbdProto.OPT_INFO, ByteBuffer.allocate(8).putInt(0).putShort((short) 2).putShort((short) 3).array());
+            c.option(NbdProto.OPT_INFO,
+                    ByteBuffer.allocate(8).putInt(0).putShort((short) 2).putShort((short) 3).array());
             assertEquals(NbdProto.REP_ERR_INVALID, c.optReply().type(), "info count past the data");
             c.option(NbdProto.OPT_GO, RawClient.goData("other"));
             RawClient.OptReply r = c.optReply();

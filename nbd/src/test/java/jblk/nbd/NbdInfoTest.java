@@ -54,7 +54,8 @@ class NbdInfoTest {
 
     @Test
     void fourKiBDiskReadOnlyNamedExport() throws Exception {
-        try (Served s = Served.start("memory_backed=1 size=16 bs=4096", DriverKind.RAW, Ownership.OFF, "disk one", true)) {
+        try (Served s = Served.start("memory_backed=1 size=16 bs=4096", DriverKind.RAW, Ownership.OFF,
+                "disk one", true)) {
             assertTrue(s.uri().contains("disk%20one"), s.uri());
             Map<?, ?> e = export(Json.parse(Tools.run(T, "nbdinfo", "--json", s.uri()).ok().out()));
             assertEquals(16.0 * 1024 * 1024, Json.number(e, "export-size"));

@@ -163,7 +163,8 @@ final class ZonedDevice implements ReportZones {
     private BlkStatus write(NullCmd cmd, long sector, long nr, boolean append, ByteBuffer buf, int off, int flags) {
         Zone z = zones[zoneNo(sector)];
         if (z.isConventional()) {
-            return append ? BlkStatus.IOERR : engine.processPlain(cmd, ReqOp.WRITE, sector, (int) (nr << 9), buf, off, flags);
+            return append ? BlkStatus.IOERR
+                    : engine.processPlain(cmd, ReqOp.WRITE, sector, (int) (nr << 9), buf, off, flags);
         }
         z.lock();
         try {
@@ -335,7 +336,8 @@ final class ZonedDevice implements ReportZones {
                 Zone z = zones[i];
                 z.lock();
                 try {
-                    if (z.cond != BlkZoneCond.EMPTY && z.cond != BlkZoneCond.READONLY && z.cond != BlkZoneCond.OFFLINE) {
+                    if (z.cond != BlkZoneCond.EMPTY && z.cond != BlkZoneCond.READONLY
+                            && z.cond != BlkZoneCond.OFFLINE) {
                         reset(z);
                     }
                 } finally {

@@ -170,7 +170,8 @@ final class KitOps<T, H> implements Operations<T, H> {
         misuses.incrementAndGet(m.ordinal());
         outcomes.incrementAndGet(o.ordinal());
         if (o == EndOutcome.ENDED) {
-            wentThrough.add(m.name().toLowerCase(Locale.ROOT) + " through the handle of the finished " + b.rec().describe()
+            wentThrough.add(m.name().toLowerCase(Locale.ROOT) + " through the handle of the finished "
+                    + b.rec().describe()
                     + " went through");
         }
     }
