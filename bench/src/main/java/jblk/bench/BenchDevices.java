@@ -87,7 +87,8 @@ final class BenchDevices {
                         + "'s logical block size " + p.blockSize());
             }
             if (offBytes + sizeBytes > capacity) {
-                throw new IllegalArgumentException("--offset=" + offBytes + " + --size=" + sizeBytes + " runs past nullb"
+                throw new IllegalArgumentException("--offset=" + offBytes + " + --size=" + sizeBytes
+                        + " runs past nullb"
                         + dev + "'s capacity " + capacity + " bytes (null_blk gb/size)");
             }
             if (p.maxSectors() > 0 && bsBytes > (long) p.maxSectors() << 9) {
@@ -135,7 +136,7 @@ final class BenchDevices {
                     .append(drv == DriverKind.SAFE ? ", ownership " + own : "")
                     .append("; parameters: ").append(p.isEmpty() ? "(defaults)" : p)
                     .append("; ").append(d.nrHwQueues()).append(" hw queue(s), capacity ")
-                    .append(Units.binary(d.capacity() << 9));
+                    .append(Units.binary((double) (d.capacity() << 9)));
             if (used.length > 1) {
                 sb.append("; jobs");
                 String sep = " ";

@@ -51,7 +51,8 @@ final class BenchLimits {
         long devicePages = device.memoryBacked() ? Math.min(device.capacitySectors() << 9, max / 2) : 0;
         long allowed = max - devicePages;
         if (total > allowed) {
-            throw new IllegalArgumentException("--numjobs=" + numjobs + " x --iodepth=" + iodepth + " x --bs=" + bs + " = "
+            throw new IllegalArgumentException("--numjobs=" + numjobs + " x --iodepth=" + iodepth + " x --bs=" + bs
+                    + " = "
                     + mib(total) + " of I/O buffers is too large: allowed at most " + mib(allowed)
                     + " (the JVM's direct memory, -XX:MaxDirectMemorySize=" + mib(max)
                     + (devicePages > 0 ? ", less " + mib(devicePages) + " for the memory-backed device's pages" : "")

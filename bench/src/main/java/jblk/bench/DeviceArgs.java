@@ -46,11 +46,13 @@ final class DeviceArgs {
             try {
                 dev = Integer.parseInt(m.group(1));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--nullb" + m.group(1) + " is out of range: allowed --nullb0..--nullb"
+                throw new IllegalArgumentException("--nullb" + m.group(1)
+                        + " is out of range: allowed --nullb0..--nullb"
                         + (BenchDevices.MAX_DEVICES - 1), e);
             }
             if (per.put(dev, value) != null) {
-                throw new IllegalArgumentException("--nullb" + dev + " is given twice: give each device's attributes once");
+                throw new IllegalArgumentException("--nullb" + dev
+                        + " is given twice: give each device's attributes once");
             }
         }
         return new DeviceArgs(rest.toArray(new String[0]), per);

@@ -1,7 +1,5 @@
 package jblk.bench;
 
-import java.text.SimpleDateFormat;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +21,7 @@ final class FioJson {
         w.field("jblk version", "jblk-" + version);
         w.field("timestamp", now / 1000);
         w.field("timestamp_ms", now);
-        w.field("time", new SimpleDateFormat("EEE MMM d HH:mm:ss yyyy", Locale.ROOT).format(new Date(now)));
+        w.field("time", FioText.ctime(now));
         w.beginObject("global options");
         for (Map.Entry<String, String> e : globalOptions.entrySet()) {
             w.field(e.getKey(), e.getValue());

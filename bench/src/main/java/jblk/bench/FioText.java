@@ -1,14 +1,25 @@
 package jblk.bench;
 
-import java.text.SimpleDateFormat;
-import java.util.Date;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
-/** fio's normal (human) report: a block per job with IOPS, latency percentiles, bw/iops samples, then the group summary. */
+/**
+ * fio's normal (human) report: a block per job with IOPS, latency percentiles, bw/iops samples, then the group
+ * summary.
+ */
 final class FioText {
+    private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ROOT);
+
     private FioText() {
+    }
+
+    /** fio's time stamp (ctime(3) without the newline), local time: "Sat Dec 5 13:04:27 2026". */
+    static String ctime(long epochMillis) {
+        return CTIME.format(Instant.ofEpochMilli(epochMillis).atZone(ZoneId.systemDefault()));
     }
 
     static String write(List<FioReport.Unit> units, String header, String deviceLine, String version) {
@@ -16,7 +27,7 @@ final class FioText {
         sb.append(header).append('\n');
         sb.append("jblk-").append(version).append('\n');
         sb.append(deviceLine).append('\n');
-        String date = new SimpleDateFormat("EEE MMM d HH:mm:ss yyyy", Locale.ROOT).format(new Date());
+        String date = ctime(System.currentTimeMillis());
         long pid = ProcessHandle.current().pid();
         for (FioReport.Unit u : units) {
             sb.append('\n');
@@ -24,7 +35,8 @@ final class FioText {
                     .append(String.format("%2d", u.error)).append(": pid=").append(pid).append(": ").append(date)
                     .append('\n');
             if (u.error != 0) {
-                sb.append("  error: ").append(FioReport.errnoName(u.error)).append(": ").append(u.errorDetail).append('\n');
+                sb.append("  error: ").append(FioReport.errnoName(u.error)).append(": ").append(u.errorDetail)
+                        .append('\n');
             }
             for (int d = 0; d < 2; d++) {
                 if (u.ios[d] == 0) {
@@ -70,14 +82,15 @@ final class FioText {
             sb.append(String.format(Locale.ROOT, "  %5s: bw=%s, %s-%s (%s-%s), io=%s (%s), run=%d-%dmsec%n",
                     FioReport.DIR_NAMES[d].toUpperCase(Locale.ROOT), Units.bandwidth(bw), Units.binary(bwMin) + "/s",
                     Units.binary(bwMax) + "/s", Units.decimal(bwMin) + "/s", Units.decimal(bwMax) + "/s",
-                    Units.binary(bytes), Units.decimal(bytes), Math.round(runMin / 1e6), Math.round(runMax / 1e6)));
+                    Units.binary((double) bytes), Units.decimal((double) bytes),
+                    Math.round(runMin / 1e6), Math.round(runMax / 1e6)));
         }
         return sb.toString();
     }
 
     private static void appendDirection(StringBuilder sb, FioReport.Unit u, int d) {
         sb.append(String.format(Locale.ROOT, "  %s: IOPS=%s, BW=%s(%s/%dmsec)%n", FioReport.DIR_NAMES[d],
-                Units.shortCount(u.iops(d)), Units.bandwidth(u.bwBytes(d)), Units.binary(u.bytes[d]),
+                Units.shortCount(u.iops(d)), Units.bandwidth(u.bwBytes(d)), Units.binary((double) u.bytes[d]),
                 Math.round(u.runtimeNs / 1e6)));
         Histogram h = u.lat[d];
         if (h.getTotalCount() > 0) {
@@ -107,10 +120,12 @@ final class FioText {
         if (!bw.isEmpty()) {
             sb.append(String.format(Locale.ROOT,
                     "   bw (  KiB/s): min=%d, max=%d, avg=%.2f, stdev=%.2f, samples=%d%n",
-                    (long) FioReport.min(bw), (long) FioReport.max(bw), FioReport.mean(bw), FioReport.stddev(bw), bw.size()));
+                    (long) FioReport.min(bw), (long) FioReport.max(bw), FioReport.mean(bw), FioReport.stddev(bw),
+                    bw.size()));
             sb.append(String.format(Locale.ROOT,
                     "   iops        : min=%d, max=%d, avg=%.2f, stdev=%.2f, samples=%d%n",
-                    (long) FioReport.min(io), (long) FioReport.max(io), FioReport.mean(io), FioReport.stddev(io), io.size()));
+                    (long) FioReport.min(io), (long) FioReport.max(io), FioReport.mean(io), FioReport.stddev(io),
+                    io.size()));
         }
     }
 }

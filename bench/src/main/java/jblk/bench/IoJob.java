@@ -41,7 +41,8 @@ final class IoJob implements Runnable {
     static final long MAX_LATENCY_NS = 60_000_000_000L;
 
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
     /**
      * How long a submitter with nothing to do polls before it parks (the callback unparks it).
      * Short, and no Thread.yield: on 2 shared cores, yielding hands the CPU to other processes and

@@ -21,7 +21,8 @@ final class JvmArgsCheck {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : args) {
-            // A flight recording would start (and write its file) in the probe too: its syntax is checked by the worker.
+            // A flight recording would start (and write its file) in the probe too: its syntax is checked by the
+            // worker.
             if (!a.startsWith("-XX:StartFlightRecording")) {
                 cmd.add(a.replace("{variant}", "check").replace("{workload}", "check"));
             }
@@ -34,7 +35,8 @@ final class JvmArgsCheck {
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalArgumentException(option + "=" + given + ": java -version with them did not finish in 60 s");
+                throw new IllegalArgumentException(option + "=" + given
+                        + ": java -version with them did not finish in 60 s");
             }
             if (p.exitValue() == 0) {
                 return;

@@ -37,7 +37,7 @@ public final class ReportFile {
             o.flush();
         } catch (IOException e) {
             String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e instanceof java.nio.file.FileSystemException && ((java.nio.file.FileSystemException) e).getReason() != null
+                    : e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
                     ? ((java.nio.file.FileSystemException) e).getReason() : e.getMessage();
             throw new IllegalArgumentException(option + "=" + file + " cannot be written: " + why
                     + " (allowed a file this user may create or overwrite)");

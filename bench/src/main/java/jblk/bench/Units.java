@@ -11,7 +11,10 @@ final class Units {
     private Units() {
     }
 
-    /** A size in bytes: {@code 4096}, {@code 4k}, {@code 4K}, {@code 4KiB}, {@code 4kb}, {@code 1m}, {@code 2g}, {@code 1t}. */
+    /**
+     * A size in bytes: {@code 4096}, {@code 4k}, {@code 4K}, {@code 4KiB}, {@code 4kb}, {@code 1m}, {@code 2g},
+     * {@code 1t}.
+     */
     static long parseSize(String option, String s) {
         String v = s.trim().toLowerCase(Locale.ROOT);
         if (v.endsWith("ib")) {
@@ -42,7 +45,10 @@ final class Units {
         }
     }
 
-    /** A duration in nanoseconds: a plain number is seconds (fio's runtime); {@code us}, {@code ms}, {@code s}, {@code m}, {@code h}. */
+    /**
+     * A duration in nanoseconds: a plain number is seconds (fio's runtime); {@code us}, {@code ms}, {@code s},
+     * {@code m}, {@code h}.
+     */
     static long parseTimeNs(String option, String s) {
         String v = s.trim().toLowerCase(Locale.ROOT);
         double mult = 1e9;
@@ -66,7 +72,8 @@ final class Units {
             return Math.round(d * mult);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + option + "=" + s
-                    + " is invalid: expected a time, in seconds unless suffixed with us, ms, s, m or h (e.g. 2, 500ms)");
+                    + " is invalid: expected a time, in seconds unless suffixed with us, ms, s, m or h"
+                    + " (e.g. 2, 500ms)");
         }
     }
 
@@ -116,7 +123,7 @@ final class Units {
 
     /** Three significant digits, as fio does ({@code 26.4}, {@code 812}, {@code 1.25}). */
     private static String fmt3(double x) {
-        if (x >= 100 || x == Math.rint(x) && x >= 10) {
+        if (x >= 100 || (x == Math.rint(x) && x >= 10)) {
             return Long.toString(Math.round(x));
         }
         if (x >= 10) {

@@ -21,7 +21,8 @@ final class WrittenBlocks {
     WrittenBlocks(long blocks, int bs) {
         if (blocks > MAX_BLOCKS) {
             throw new IllegalArgumentException("--size holds " + blocks + " blocks of --bs=" + bs
-                    + ": too many to verify (allowed at most " + MAX_BLOCKS + " blocks); use a smaller --size or a larger --bs");
+                    + ": too many to verify (allowed at most " + MAX_BLOCKS
+                    + " blocks); use a smaller --size or a larger --bs");
         }
         this.last = new long[(int) blocks];
     }

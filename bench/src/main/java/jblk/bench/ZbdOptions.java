@@ -51,7 +51,8 @@ final class ZbdOptions {
                     + " (and zone_size=, zone_max_open= ... as null_blk takes them)");
         }
         if (maxOpen != null && maxOpen < 0) {
-            throw new IllegalArgumentException("--max_open_zones=" + maxOpen + " is out of range: allowed 0 (the device's"
+            throw new IllegalArgumentException("--max_open_zones=" + maxOpen
+                    + " is out of range: allowed 0 (the device's"
                     + " limit) or more");
         }
         double thr = threshold == null ? 1.0 : threshold;
@@ -83,7 +84,8 @@ final class ZbdOptions {
     ZbdJob job(GenDisk disk, List<BlkZone> report, JobSpec spec, boolean wrap) {
         DiskZones z = disk.zones();
         int deviceLimit = z.limits().maxOpenZones();
-        int open = maxOpenZones == 0 ? deviceLimit : deviceLimit == 0 ? maxOpenZones : Math.min(maxOpenZones, deviceLimit);
+        int open = maxOpenZones == 0 ? deviceLimit
+                : deviceLimit == 0 ? maxOpenZones : Math.min(maxOpenZones, deviceLimit);
         return new ZbdJob(z, report, spec.offset(), spec.size(), spec.bs(), open, resetThreshold, resetFrequency, wrap,
                 spec.seed());
     }
@@ -148,7 +150,7 @@ final class ZbdOptions {
             }
         }
         String summary = String.format(Locale.ROOT, "zone write pointers vs what the jobs wrote: %d zones, %s, %s",
-                written, Units.binary(bytes), mismatches == 0 ? "all match" : mismatches + " MISMATCH(ES)");
+                written, Units.binary((double) bytes), mismatches == 0 ? "all match" : mismatches + " MISMATCH(ES)");
         String text = String.format(Locale.ROOT, "%nzone report (blkzone report style): %d of %d zones hold data%s%n",
                 written, report.size(), written > 32 ? " (first 32 shown)" : "") + lines + summary + "\n";
         return new Check(text, summary, mismatches);

@@ -34,10 +34,12 @@ public final class ZonesMain implements Callable<Integer> {
     @Option(names = {"-c", "--count"}, description = "zones to report (default: all from --offset)")
     Integer count;
 
-    @Option(names = "--zone_readonly", split = ",", description = "configfs zone_readonly: sectors whose zones turn READONLY")
+    @Option(names = "--zone_readonly", split = ",",
+            description = "configfs zone_readonly: sectors whose zones turn READONLY")
     List<Long> readonly = List.of();
 
-    @Option(names = "--zone_offline", split = ",", description = "configfs zone_offline: sectors whose zones turn OFFLINE")
+    @Option(names = "--zone_offline", split = ",",
+            description = "configfs zone_offline: sectors whose zones turn OFFLINE")
     List<Long> offline = List.of();
 
     private PrintStream out = System.out;

@@ -37,7 +37,8 @@ class BenchMainTest {
     }
 
     static final Set<String> DIRECTION_FIELDS = Set.of("io_bytes", "io_kbytes", "bw_bytes", "bw", "iops", "runtime",
-            "total_ios", "short_ios", "drop_ios", "slat_ns", "clat_ns", "lat_ns", "bw_min", "bw_max", "bw_agg", "bw_mean",
+            "total_ios", "short_ios", "drop_ios", "slat_ns", "clat_ns", "lat_ns",
+            "bw_min", "bw_max", "bw_agg", "bw_mean",
             "bw_dev", "bw_samples", "iops_min", "iops_max", "iops_mean", "iops_stddev", "iops_samples");
     static final List<String> PERCENTILE_KEYS = List.of("1.000000", "5.000000", "10.000000", "20.000000", "30.000000",
             "40.000000", "50.000000", "60.000000", "70.000000", "80.000000", "90.000000", "95.000000", "99.000000",
@@ -50,7 +51,8 @@ class BenchMainTest {
         long bytes = (long) Json.num(d.get("io_bytes"));
         assertEquals(ios * bs, bytes, "io_bytes == total_ios * bs");
         assertEquals(bytes / 1024, (long) Json.num(d.get("io_kbytes")));
-        assertEquals((long) Json.num(d.get("bw_bytes")) / 1024, (long) Json.num(d.get("bw")), "bw is KiB/s of bw_bytes");
+        assertEquals((long) Json.num(d.get("bw_bytes")) / 1024, (long) Json.num(d.get("bw")),
+                "bw is KiB/s of bw_bytes");
         Map<String, Object> clat = Json.obj(d.get("clat_ns"));
         Map<String, Object> lat = Json.obj(d.get("lat_ns"));
         if (everyIoTimed) {
@@ -69,7 +71,8 @@ class BenchMainTest {
             double prev = 0;
             for (String k : PERCENTILE_KEYS) {
                 double v = Json.num(pct.get(k));
-                assertTrue(v >= prev && v >= min && v <= max * 1.001 + 1, "percentiles ordered within min..max: " + pct);
+                assertTrue(v >= prev && v >= min && v <= max * 1.001 + 1,
+                        "percentiles ordered within min..max: " + pct);
                 prev = v;
             }
             assertEquals(clat.get("N"), lat.get("N"));
@@ -115,7 +118,8 @@ class BenchMainTest {
             assertTrue(job.containsKey("latency_us") && job.containsKey("job_runtime"));
             double usr = Json.num(job.get("usr_cpu"));
             double sys = Json.num(job.get("sys_cpu"));
-            assertTrue(usr >= 0 && sys >= 0 && usr + sys <= 110, "one submitter thread's CPU share: " + usr + "+" + sys);
+            assertTrue(usr >= 0 && sys >= 0 && usr + sys <= 110,
+                    "one submitter thread's CPU share: " + usr + "+" + sys);
             assertEquals(8.0, job.get("latency_depth"));
         }
         assertTrue(reads > 0 && writes > 0, "a 70/30 mix did both");
@@ -213,7 +217,8 @@ class BenchMainTest {
     void listParams() {
         Outcome r = bench("--list-params");
         assertEquals(0, r.status());
-        assertTrue(r.out().contains("irqmode") && r.out().contains("memory_backed") && r.out().contains("0..2"), r.out());
+        assertTrue(r.out().contains("irqmode") && r.out().contains("memory_backed") && r.out().contains("0..2"),
+                r.out());
     }
 
     @ParameterizedTest
@@ -270,13 +275,15 @@ class BenchMainTest {
     void ioBuffersBeyondTheLimitAreRefusedWithTheFigure() {
         Outcome perJob = bench("--iodepth=2047", "--bs=1049088", "--size=64m", "--nullb=gb=1 poll_queues=0");
         assertEquals(2, perJob.status(), perJob.err());
-        assertTrue(perJob.err().contains("--iodepth=2047 x --bs=1049088 = 2147483136 bytes of buffers per job is too large: "
+        assertTrue(perJob.err().contains("--iodepth=2047 x --bs=1049088 = 2147483136 bytes of buffers per job"
+                + " is too large: "
                 + "allowed at most 2147479551 bytes"), perJob.err());
         assertEquals(1, perJob.err().strip().lines().count(), perJob.err());
 
         Outcome total = bench("--numjobs=200", "--iodepth=1024", "--bs=1m", "--size=64m", "--nullb=gb=1 poll_queues=0");
         assertEquals(2, total.status(), total.err());
-        assertTrue(total.err().contains("--numjobs=200 x --iodepth=1024 x --bs=1048576 = 204800 MiB of I/O buffers is too "
+        assertTrue(total.err().contains("--numjobs=200 x --iodepth=1024 x --bs=1048576 = 204800 MiB"
+                + " of I/O buffers is too "
                 + "large: allowed at most"), total.err());
         assertTrue(total.err().contains("-XX:MaxDirectMemorySize="), total.err());
         assertEquals(1, total.err().strip().lines().count(), total.err());

@@ -108,7 +108,8 @@ class IoJobTest {
         CompletionStack s = new CompletionStack(slots);
         int[] seen = new int[slots];
         // each producer owns 64 slots and pushes one only after the consumer gave it back
-        java.util.concurrent.atomic.AtomicIntegerArray owned = new java.util.concurrent.atomic.AtomicIntegerArray(slots);
+        java.util.concurrent.atomic.AtomicIntegerArray owned =
+                new java.util.concurrent.atomic.AtomicIntegerArray(slots);
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> ts = new ArrayList<>();
         for (int p = 0; p < producers; p++) {

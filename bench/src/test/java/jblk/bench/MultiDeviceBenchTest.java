@@ -51,7 +51,8 @@ class MultiDeviceBenchTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "--filename=/dev/nullb2|--filename=/dev/nullb2: '/dev/nullb2' is not a device of this run: allowed /dev/nullb0../dev/nullb1",
+        "--filename=/dev/nullb2|--filename=/dev/nullb2: '/dev/nullb2' is not a device of this run:"
+                + " allowed /dev/nullb0../dev/nullb1",
         "--filename=/dev/sda|'/dev/sda' is not a device of this run",
         "--nullb3=irqmode=1|--nullb3 does not exist: nr_devices=2 gives nullb0..nullb1",
         "--nullb1=hw_queue_depth=8|--nullb1: hw_queue_depth is a module-wide parameter (shared_tags=1",

@@ -20,7 +20,8 @@ class ZbdBenchTest {
                 "--nullb", "zoned=1 size=64 zone_size=4 zone_max_open=3 memory_backed=1 irqmode=1 poll_queues=0",
                 "--driver=" + driver, "--ownership=" + own);
         assertEquals(0, r.status(), r.err() + r.out());
-        assertTrue(r.out().contains("zone write pointers vs what the jobs wrote: 16 zones") && r.out().contains("all match"),
+        assertTrue(r.out().contains("zone write pointers vs what the jobs wrote: 16 zones")
+                && r.out().contains("all match"),
                 r.out());
         assertTrue(r.out().contains("max_open_zones 3"), "the device's limit is the default: " + r.out());
         assertTrue(r.out().contains("zcond:14(fu)"), r.out());

@@ -154,6 +154,7 @@ public final class Bio {
      * I/O of the same size ends the same way each time, and not writing keeps its cache line
      * shared between the submitting and the completing core instead of bouncing it.
      */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: only skipping a store that would change nothing
     void complete(BlkStatus st, int done, String detail) {
         if (status != st) {
             status = st;

@@ -24,6 +24,7 @@ public enum BlkMqCallback {
     SHOW_RQ("showRq", Request.class);
 
     private final String method;
+    @SuppressWarnings("ImmutableEnumChecker") // private, never written after construction: getMethod's argument
     private final Class<?>[] params;
 
     BlkMqCallback(String method, Class<?>... params) {

@@ -1,6 +1,7 @@
 package jblk.blockcore;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import jblk.sbitmap.SBitmapQueue;
 
@@ -22,7 +23,7 @@ final class BlkMqDebugfs {
         for (HwQueue h : q.hctxs) {
             String d = "hctx" + h.queueNum + "/";
             m.put(d + "state", flags(h.state(), HCTX_STATE));
-            m.put(d + "type", h.type.name().toLowerCase() + "\n");
+            m.put(d + "type", h.type.name().toLowerCase(Locale.ROOT) + "\n");
             m.put(d + "dispatch", requests(q, h.dispatchSnapshot()));
             m.put(d + "busy", busy(q, h));
             m.put(d + "tags", tags(h));
@@ -33,7 +34,7 @@ final class BlkMqDebugfs {
             for (SwQueue c : h.ctxs) {
                 // blk_mq_debugfs_register_ctx: hctxN/cpuM/{default,read,poll}_rq_list
                 for (HctxType t : HctxType.VALUES) {
-                    m.put(d + "cpu" + c.index + "/" + t.name().toLowerCase() + "_rq_list",
+                    m.put(d + "cpu" + c.index + "/" + t.name().toLowerCase(Locale.ROOT) + "_rq_list",
                             requests(q, c.pendingSnapshot(t)));
                 }
             }

@@ -45,7 +45,8 @@ public final class DiskZones {
         long n = (cap + zoneMask) >>> zoneShift;
         if (cap == 0 || n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(disk.name() + ": capacity " + cap + " sectors with zone size "
-                    + limits.chunkSectors() + " is invalid for a zoned disk: allowed 1.." + Integer.MAX_VALUE + " zones");
+                    + limits.chunkSectors() + " is invalid for a zoned disk: allowed 1.." + Integer.MAX_VALUE
+                    + " zones");
         }
         this.nrZones = (int) n;
         this.plugs = new AtomicReferenceArray<>(nrZones);
@@ -129,7 +130,7 @@ public final class DiskZones {
         DiskZones z = disk.zones;
         ReqOp op = bio.op();
         long sector = bio.sector();
-        long nr = bio.size() >>> Bio.SECTOR_SHIFT;
+        long nr = (long) bio.size() >>> Bio.SECTOR_SHIFT;
         long cap = disk.capacity();
         QueueLimits lim = disk.limits();
         BlkStatus st = BlkStatus.IOERR;
@@ -157,7 +158,8 @@ public final class DiskZones {
             long maxAppend = z.limits.maxZoneAppendSectors() == 0 ? lim.maxSectors() : z.limits.maxZoneAppendSectors();
             if (bio.size() == 0 || (bio.size() & (lbs - 1)) != 0) {
                 st = BlkStatus.INVAL;
-                err = "ZONE_APPEND size " + bio.size() + " is invalid: allowed a positive multiple of the logical block size "
+                err = "ZONE_APPEND size " + bio.size()
+                        + " is invalid: allowed a positive multiple of the logical block size "
                         + lbs;
             } else if (nr > z.zoneSectors() || nr > maxAppend || nr > cap - sector) {
                 err = "ZONE_APPEND of " + nr + " sectors exceeds max_zone_append_sectors " + maxAppend
@@ -240,7 +242,8 @@ public final class DiskZones {
     private boolean handleWrite(Bio bio, int zno) {
         if (conventional.get(zno)) {
             if (bio.op() == ReqOp.ZONE_APPEND) {
-                fail(bio, BlkStatus.IOERR, "ZONE_APPEND to conventional zone " + zno + ": allowed sequential zones only");
+                fail(bio, BlkStatus.IOERR, "ZONE_APPEND to conventional zone " + zno
+                        + ": allowed sequential zones only");
                 return true;
             }
             return false;
@@ -275,7 +278,7 @@ public final class DiskZones {
         if (p.needWpUpdate) {
             syncWpOffset(p);
         }
-        long nr = bio.size() >>> Bio.SECTOR_SHIFT;
+        long nr = (long) bio.size() >>> Bio.SECTOR_SHIFT;
         if (p.wpOffset == BlkZone.WP_INVALID || p.wpOffset >= p.capacity) {
             p.needWpUpdate = true; // a zone toggled back to EMPTY (configfs) gets writable again
             return bio.op() + " to zone " + p.zoneNo + " refused: the zone is "
@@ -300,7 +303,8 @@ public final class DiskZones {
         driver.reportZones(p.start, 1, (zone, idx) -> got[0] = zone);
         BlkZone zone = got[0];
         p.capacity = zone.capacity();
-        if (zone.cond() == BlkZoneCond.READONLY || zone.cond() == BlkZoneCond.OFFLINE || zone.wp() == BlkZone.WP_INVALID) {
+        if (zone.cond() == BlkZoneCond.READONLY || zone.cond() == BlkZoneCond.OFFLINE
+                || zone.wp() == BlkZone.WP_INVALID) {
             p.wpOffset = BlkZone.WP_INVALID;
         } else if (zone.cond() == BlkZoneCond.FULL) {
             p.wpOffset = zone.capacity();

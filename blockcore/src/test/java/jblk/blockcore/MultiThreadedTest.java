@@ -120,11 +120,11 @@ class MultiThreadedTest {
         }
     }
 
-    private static void runAndVerify(BlkMqOps drv, TagSet set, long perSubmitter) throws Exception {
-        runAndVerify(drv, set, perSubmitter, false);
+    private static void runAndVerify(TagSet set, long perSubmitter) throws Exception {
+        runAndVerify(set, perSubmitter, false);
     }
 
-    private static void runAndVerify(BlkMqOps drv, TagSet set, long perSubmitter, boolean plugged)
+    private static void runAndVerify(TagSet set, long perSubmitter, boolean plugged)
             throws Exception {
         GenDisk disk = GenDisk.builder(set).name("mt").capacitySectors(1 << 18).build();
         List<Throwable> err = new ArrayList<>();
@@ -169,7 +169,7 @@ class MultiThreadedTest {
     void twoSubmittersSoftirqCompletion() throws Exception {
         Softirq drv = new Softirq();
         TagSet set = TagSet.builder(drv).queueDepth(64).build();
-        runAndVerify(drv, set, BIOS_PER_SUBMITTER);
+        runAndVerify(set, BIOS_PER_SUBMITTER);
         assertEquals(2L * BIOS_PER_SUBMITTER, drv.calls.get());
         assertEquals(2L * BIOS_PER_SUBMITTER, drv.completes.get());
     }
@@ -194,7 +194,7 @@ class MultiThreadedTest {
             }
         };
         TagSet set = TagSet.builder(drv).nrHwQueues(2).nrCpuIds(2).queueDepth(16).build();
-        runAndVerify(drv, set, BIOS_PER_SUBMITTER / 10);
+        runAndVerify(set, BIOS_PER_SUBMITTER / 10);
     }
     /**
      * Plugged batches of random size, a driver with queueRqs that takes part of each batch (the rest
@@ -230,7 +230,7 @@ class MultiThreadedTest {
             }
         };
         TagSet set = TagSet.builder(drv).nrHwQueues(2).nrCpuIds(2).queueDepth(32).build();
-        runAndVerify(drv, set, BIOS_PER_SUBMITTER / 5, true);
+        runAndVerify(set, BIOS_PER_SUBMITTER / 5, true);
         assertTrue(batches.get() > 0, "queueRqs was used");
     }
 }

@@ -33,7 +33,8 @@ final class MemorySplit {
     static long diskPageBudget(long bufferBytes) {
         long left = DirectMemory.max() - JDK_RESERVE - bufferBytes;
         if (left < (1L << 20)) {
-            throw new IllegalArgumentException("--buffer-memory " + (bufferBytes >> 20) + " MiB leaves no direct memory "
+            throw new IllegalArgumentException("--buffer-memory " + (bufferBytes >> 20)
+                    + " MiB leaves no direct memory "
                     + "for the disk's pages: allowed at most " + ((DirectMemory.max() - JDK_RESERVE - (1L << 20)) >> 20)
                     + " MiB with -XX:MaxDirectMemorySize=" + (DirectMemory.max() >> 20) + "m");
         }

@@ -405,8 +405,9 @@ final class NbdConnection implements Runnable {
         errors++;
         BufferPool b = server.buffers();
         s.nbdError = NbdProto.ENOMEM;
-        s.message = NbdProto.commandName(type) + " offset " + s.offset + " length " + len + ": no buffer memory for it now ("
-                + (b.inUse() >> 10) + " KiB of " + (b.budget() >> 10) + " KiB in use; the server's --buffer-memory): retry later";
+        s.message = NbdProto.commandName(type) + " offset " + s.offset + " length " + len
+                + ": no buffer memory for it now (" + (b.inUse() >> 10) + " KiB of " + (b.budget() >> 10)
+                + " KiB in use; the server's --buffer-memory): retry later";
         NbdLog.debug(who + ": " + s.message + " -> ENOMEM");
         s.encodeReply(structured);
         sender.queue(s, false);
@@ -515,7 +516,8 @@ final class NbdConnection implements Runnable {
             LockSupport.parkNanos(this, 200_000L);
             long waited = System.nanoTime() - start;
             if (waited > nextWarn) {
-                NbdLog.warn(who + ": still waiting for " + inflight.get() + " request(s) the disk has not completed after "
+                NbdLog.warn(who + ": still waiting for " + inflight.get()
+                        + " request(s) the disk has not completed after "
                         + waited / 1_000_000_000L + " s");
                 nextWarn += 10_000_000_000L;
             }

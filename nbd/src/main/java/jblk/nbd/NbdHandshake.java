@@ -80,12 +80,17 @@ final class NbdHandshake {
             byte[] data = in.readBytes(len, NbdProto.optionName(opt) + " data");
             Negotiated done = option(opt, ByteBuffer.wrap(data));
             if (done != null) {
-                return done == ABORTED ? null : done;
+                return isAborted(done) ? null : done;
             }
         }
     }
 
     private static final Negotiated ABORTED = new Negotiated(null, false, false);
+
+    @SuppressWarnings("ReferenceEquality") // ABORTED is a sentinel: the very object, not an equal value
+    private static boolean isAborted(Negotiated n) {
+        return n == ABORTED;
+    }
 
     /** Handles one option: null to keep haggling, {@link #ABORTED}, or the negotiated state. */
     private Negotiated option(int opt, ByteBuffer d) throws IOException {
@@ -119,7 +124,8 @@ final class NbdHandshake {
                 return infoOrGo(opt, d);
             case NbdProto.OPT_STRUCTURED_REPLY:
                 if (d.hasRemaining()) {
-                    error(opt, NbdProto.REP_ERR_INVALID, "STRUCTURED_REPLY takes no data, got " + d.remaining() + " bytes");
+                    error(opt, NbdProto.REP_ERR_INVALID, "STRUCTURED_REPLY takes no data, got " + d.remaining()
+                            + " bytes");
                 } else {
                     structuredReplies = true;
                     reply(opt, NbdProto.REP_ACK);
@@ -176,7 +182,8 @@ final class NbdHandshake {
             return null;
         }
         if (!export.matches(name)) {
-            error(opt, NbdProto.REP_ERR_UNKNOWN, "export '" + name + "' does not exist (exports: '" + export.name() + "')");
+            error(opt, NbdProto.REP_ERR_UNKNOWN, "export '" + name + "' does not exist (exports: '" + export.name()
+                    + "')");
             return null;
         }
         boolean wantName = false;
@@ -241,7 +248,8 @@ final class NbdHandshake {
         String[] queries = new String[(int) Math.min(nq, d.remaining() / 4 + 1)];
         for (int i = 0; i < nq; i++) {
             if (d.remaining() < 4) {
-                error(opt, NbdProto.REP_ERR_INVALID, what + " query " + i + " of " + nq + " is missing (data truncated)");
+                error(opt, NbdProto.REP_ERR_INVALID, what + " query " + i + " of " + nq
+                        + " is missing (data truncated)");
                 return;
             }
             long ql = Integer.toUnsignedLong(d.getInt());
@@ -266,7 +274,8 @@ final class NbdHandshake {
             return;
         }
         if (!export.matches(name)) {
-            error(opt, NbdProto.REP_ERR_UNKNOWN, "export '" + name + "' does not exist (exports: '" + export.name() + "')");
+            error(opt, NbdProto.REP_ERR_UNKNOWN, "export '" + name + "' does not exist (exports: '" + export.name()
+                    + "')");
             return;
         }
         boolean match = false;

@@ -96,14 +96,16 @@ public final class NbdMain implements Callable<Integer> {
         DriverKind kind = DriverKind.parse(driver);
         Ownership own = Ownership.parse(ownership);
         if (handshakeTimeout < 0) {
-            throw new IllegalArgumentException("--handshake-timeout " + handshakeTimeout + " is negative: allowed 0 or more");
+            throw new IllegalArgumentException("--handshake-timeout " + handshakeTimeout
+                    + " is negative: allowed 0 or more");
         }
         long bufferBytes = MemorySplit.bufferBytes(bufferMiB);
         NbdServer.Options options = new NbdServer.Options(Duration.ofSeconds(handshakeTimeout),
                 SpinPolicy.of(spinUs * 1000), maxConnections, bufferBytes);
         long pageBudget = MemorySplit.diskPageBudget(bufferBytes);
         if (where.socket != null) {
-            SocketPath.clearStale(where.socket.toAbsolutePath().normalize()); // a bad path is refused before the disk is made
+            // a bad path is refused before the disk is made
+            SocketPath.clearStale(where.socket.toAbsolutePath().normalize());
         }
         NullBlkModule module = NullBlkModule.load(nullb, kind, own, pageBudget);
         GenDisk disk = module.device(0).disk();
@@ -137,12 +139,14 @@ public final class NbdMain implements Callable<Integer> {
             stopped.countDown();
         }, "nbd-shutdown"));
         if (server.listensOnEveryInterface()) {
-            System.err.println("nbd: warning: listening on every interface (" + server.uri() + "): anyone who can reach "
-                    + "port " + server.port() + " can read" + (readOnly ? "" : " and overwrite") + " this disk, without "
+            System.err.println("nbd: warning: listening on every interface (" + server.uri()
+                    + "): anyone who can reach port " + server.port() + " can read"
+                    + (readOnly ? "" : " and overwrite") + " this disk, without "
                     + "authentication; --bind 127.0.0.1 (the default) keeps it on this machine");
         }
         System.err.println("nbd: direct memory (-XX:MaxDirectMemorySize " + (DirectMemory.max() >> 20) + " MiB): up to "
-                + (pageBudget >> 20) + " MiB for the disk's pages, " + (bufferBytes >> 20) + " MiB for connection buffers, "
+                + (pageBudget >> 20) + " MiB for the disk's pages, " + (bufferBytes >> 20)
+                + " MiB for connection buffers, "
                 + "at most " + maxConnections + " connections");
         System.out.println("nbd: serving " + export.description() + (readOnly ? ", read-only" : "") + " at "
                 + server.uri());

@@ -42,18 +42,21 @@ public final class NbdServer implements AutoCloseable {
 
         public Options {
             if (handshakeTimeout == null || handshakeTimeout.isNegative()) {
-                throw new IllegalArgumentException("handshake timeout " + handshakeTimeout + " is invalid: allowed 0 or more");
+                throw new IllegalArgumentException("handshake timeout " + handshakeTimeout
+                        + " is invalid: allowed 0 or more");
             }
             if (spin == null) {
                 throw new IllegalArgumentException("spin policy must not be null");
             }
             if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT) {
-                throw new IllegalArgumentException("--max-connections " + maxConnections + " is out of range: allowed 1.."
+                throw new IllegalArgumentException("--max-connections " + maxConnections
+                        + " is out of range: allowed 1.."
                         + MAX_CONNECTIONS_LIMIT);
             }
             long min = NbdConnection.INPUT_BUFFER + (long) RequestSlot.MIN_BUFFER;
             if (bufferMemory < min) {
-                throw new IllegalArgumentException("--buffer-memory " + bufferMemory + " bytes is too small: allowed at least "
+                throw new IllegalArgumentException("--buffer-memory " + bufferMemory
+                        + " bytes is too small: allowed at least "
                         + min + " bytes (one connection's input buffer and one page)");
             }
         }
@@ -165,7 +168,8 @@ public final class NbdServer implements AutoCloseable {
         }
         InetSocketAddress where = new InetSocketAddress(bind, port);
         if (where.isUnresolved()) {
-            throw new IllegalArgumentException("--bind " + bind + " cannot be resolved: allowed an IP address or a host "
+            throw new IllegalArgumentException("--bind " + bind
+                    + " cannot be resolved: allowed an IP address or a host "
                     + "name this machine resolves (e.g. 127.0.0.1, ::1, localhost)");
         }
         // The address's own family: a dual-stack socket would report 0.0.0.0 as :: (and listen on IPv6 too).
@@ -227,7 +231,8 @@ public final class NbdServer implements AutoCloseable {
         ByteBuffer input = buffers.tryAcquire(NbdConnection.INPUT_BUFFER);
         if (input == null) {
             turnAway(c, "refused a connection: no buffer memory for it (" + (buffers.inUse() >> 10) + " KiB of "
-                    + (buffers.budget() >> 10) + " KiB in use by " + connections.size() + " connection(s); --buffer-memory)");
+                    + (buffers.budget() >> 10) + " KiB in use by " + connections.size()
+                    + " connection(s); --buffer-memory)");
             return;
         }
         NbdConnection conn;
@@ -337,12 +342,12 @@ public final class NbdServer implements AutoCloseable {
 
     /** The TCP port, or -1 for a Unix socket. */
     public int port() {
-        return address instanceof InetSocketAddress ? ((InetSocketAddress) address).getPort() : -1;
+        return address instanceof InetSocketAddress inet ? inet.getPort() : -1;
     }
 
     /** Whether the server listens on every interface (a TCP wildcard address such as 0.0.0.0 or ::). */
     public boolean listensOnEveryInterface() {
-        return address instanceof InetSocketAddress && ((InetSocketAddress) address).getAddress().isAnyLocalAddress();
+        return address instanceof InetSocketAddress inet && inet.getAddress().isAnyLocalAddress();
     }
 
     /** The NBD URI of where the server listens (nbd+unix:///NAME?socket=PATH or nbd://ADDRESS:PORT/NAME). */

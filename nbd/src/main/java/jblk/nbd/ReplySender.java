@@ -6,7 +6,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,9 +30,12 @@ final class ReplySender {
     private volatile boolean broken;
     private volatile boolean stop;
     private volatile Thread thread;
-    private final Consumer<SelectionKey> ignoreKey = k -> { };
     /** Opened on first need, used under {@link #lock}. */
     private Selector writeSelector;
+
+    /** select's action for ready keys: none, the caller looks at its one channel itself. */
+    private static void ignoreKey(SelectionKey k) {
+    }
 
     ReplySender(SocketChannel ch, String who, SlotPool pool, AtomicLong allocated) {
         this.ch = ch;
@@ -117,7 +119,7 @@ final class ReplySender {
             writeSelector = Selector.open();
             ch.register(writeSelector, SelectionKey.OP_WRITE);
         }
-        writeSelector.select(ignoreKey, 100);
+        writeSelector.select(ReplySender::ignoreKey, 100);
         if (!ch.isOpen()) {
             throw new ClosedChannelException();
         }

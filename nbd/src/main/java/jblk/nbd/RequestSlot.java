@@ -179,7 +179,8 @@ final class RequestSlot implements BioEndIo {
         BlkStatus st = error;
         String d = errorDetail;
         String op = NbdProto.commandName(type) + " offset " + offset + " length " + length;
-        return d != null ? op + ": " + d : op + ": " + (st == null ? "failed" : st.name() + " (" + st.description() + " error)");
+        return d != null ? op + ": " + d
+                : op + ": " + (st == null ? "failed" : st.name() + " (" + st.description() + " error)");
     }
 
     /**
@@ -238,6 +239,7 @@ final class RequestSlot implements BioEndIo {
     }
 
     /** After the reply went out: a large buffer goes back to the pool; message references are dropped. */
+    @SuppressWarnings("ReferenceEquality") // which buffer it is, not what it holds: the slot's own stays
     void release() {
         if (data != null && data != retained) {
             buffers.release(data);

@@ -30,7 +30,8 @@ final class SocketPath {
         }
         String what = describe(p);
         if (what != null) {
-            throw new IOException("socket path " + p + " is " + what + ": allowed a path where nothing exists yet, or a "
+            throw new IOException("socket path " + p + " is " + what
+                    + ": allowed a path where nothing exists yet, or a "
                     + "stale socket file (it is replaced)");
         }
         if (isLive(p)) {

@@ -21,7 +21,8 @@ public final class SpinPolicy {
 
     public SpinPolicy(long spinNanos, int maxSpinners) {
         if (spinNanos < 0 || spinNanos > 10_000_000L) {
-            throw new IllegalArgumentException("spin time " + spinNanos / 1000 + " us is out of range: allowed 0..10000 us");
+            throw new IllegalArgumentException("spin time " + spinNanos / 1000
+                    + " us is out of range: allowed 0..10000 us");
         }
         if (maxSpinners < 1) {
             throw new IllegalArgumentException("max spinners " + maxSpinners + " is out of range: allowed 1 or more");
@@ -68,6 +69,7 @@ public final class SpinPolicy {
 
     @Override
     public String toString() {
-        return spinNanos == 0 ? "no polling" : "poll " + spinNanos / 1000 + " us, at most " + maxSpinners + " reader(s)";
+        return spinNanos == 0 ? "no polling" : "poll " + spinNanos / 1000 + " us, at most " + maxSpinners
+                + " reader(s)";
     }
 }

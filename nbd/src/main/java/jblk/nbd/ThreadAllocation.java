@@ -17,8 +17,7 @@ final class ThreadAllocation {
     private static com.sun.management.ThreadMXBean bean() {
         try {
             java.lang.management.ThreadMXBean b = ManagementFactory.getThreadMXBean();
-            if (b instanceof com.sun.management.ThreadMXBean) {
-                com.sun.management.ThreadMXBean s = (com.sun.management.ThreadMXBean) b;
+            if (b instanceof com.sun.management.ThreadMXBean s) {
                 if (s.isThreadAllocatedMemorySupported() && s.isThreadAllocatedMemoryEnabled()) {
                     return s;
                 }

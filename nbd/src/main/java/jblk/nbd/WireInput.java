@@ -7,7 +7,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.function.Consumer;
 
 /**
  * The buffered receive side of one connection: a direct buffer refilled from the socket with as
@@ -30,11 +29,14 @@ final class WireInput {
     private final SocketChannel ch;
     private final ByteBuffer buf;
     private final Runnable beforeBlock;
-    private final Consumer<SelectionKey> ignoreKey = k -> { };
     private Selector selector;
     private SpinPolicy spin = SpinPolicy.none();
     private int misses;
     private int backoff;
+
+    /** select's action for ready keys: none, the caller looks at its one channel itself. */
+    private static void ignoreKey(SelectionKey k) {
+    }
 
     /** Reads {@code ch} through {@code buffer} (the connection's, from the server's {@link BufferPool}). */
     WireInput(SocketChannel ch, ByteBuffer buffer, Runnable beforeBlock) {
@@ -97,7 +99,7 @@ final class WireInput {
         }
         while (true) {
             // With a timeout: a socket closed by another thread does not wake a selector.
-            selector.select(ignoreKey, 100);
+            selector.select(WireInput::ignoreKey, 100);
             if (!ch.isOpen()) {
                 throw new ClosedChannelException();
             }
@@ -162,7 +164,10 @@ final class WireInput {
         return buf.getInt();
     }
 
-    /** Reads {@code len} bytes into {@code dst[off, off + len)} (absolute; dst's position/limit are used and left undefined). */
+    /**
+     * Reads {@code len} bytes into {@code dst[off, off + len)} (absolute; dst's position/limit are used and left
+     * undefined).
+     */
     void readInto(ByteBuffer dst, int off, int len, String what) throws IOException {
         int fromBuf = Math.min(len, buf.remaining());
         if (fromBuf < len && len - fromBuf < DIRECT_READ_MIN && len <= buf.capacity()) {

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class AllocationTest {
-    /** Runs {@code n} pipelined 4 KiB writes and reads (16 in flight) on a new connection; the server's allocation delta. */
+    /**
+     * Runs {@code n} pipelined 4 KiB writes and reads (16 in flight) on a new connection; the server's allocation
+     * delta.
+     */
     private static long connection(Served s, int n) throws Exception {
         long before = s.server.transmissionAllocatedBytes();
         try (RawClient c = RawClient.open(s.socket(), true, false)) {
@@ -72,7 +75,8 @@ class AllocationTest {
             long shortRun = connection(s, 4_000);
             long longRun = connection(s, 36_000);
             double perRequest = (longRun - shortRun) / 32_000.0;
-            System.out.printf(driver + "/" + own + ": nbd allocation: %d bytes for 4000 requests, %d for 36000: %.2f bytes/request%n",
+            System.out.printf(driver + "/" + own
+                    + ": nbd allocation: %d bytes for 4000 requests, %d for 36000: %.2f bytes/request%n",
                     shortRun, longRun, perRequest);
             assertTrue(perRequest < 0.5, "the data path allocates " + perRequest + " bytes per request");
         }

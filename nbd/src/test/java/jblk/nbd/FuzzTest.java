@@ -121,7 +121,8 @@ class FuzzTest {
             try {
                 drained.get(10, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                throw new AssertionError("seed " + seed + ": the server did not close the connection within 10 s; stream "
+                throw new AssertionError("seed " + seed
+                        + ": the server did not close the connection within 10 s; stream "
                         + HexFormat.of().formatHex(stream, 0, Math.min(stream.length, 512)));
             }
         }

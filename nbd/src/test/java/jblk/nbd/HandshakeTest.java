@@ -45,7 +45,7 @@ class HandshakeTest {
     private static void goAndRead(RawClient c) throws Exception {
         c.option(NbdProto.OPT_GO, RawClient.goData("disk"));
         RawClient.OptReply r;
-        while ((r = c.optReply()).type() == NbdProto.REP_INFO) {
+        for (r = c.optReply(); r.type() == NbdProto.REP_INFO; r = c.optReply()) {
             // infos
         }
         assertEquals(NbdProto.REP_ACK, r.type(), r.text());
@@ -141,7 +141,8 @@ class HandshakeTest {
             assertEquals(NbdProto.REP_ERR_INVALID, c.optReply().type(), "GO shorter than 6 bytes");
             c.option(NbdProto.OPT_GO, ByteBuffer.allocate(6).putInt(100).putShort((short) 0).array());
             assertEquals(NbdProto.REP_ERR_INVALID, c.optReply().type(), "name length past the data");
-            c.option(NbdProto.OPT_INFO, ByteBuffer.allocate(8).putInt(0).putShort((short) 2).putShort((short) 3).array());
+            c.option(NbdProto.OPT_INFO,
+                    ByteBuffer.allocate(8).putInt(0).putShort((short) 2).putShort((short) 3).array());
             assertEquals(NbdProto.REP_ERR_INVALID, c.optReply().type(), "info count past the data");
             c.option(NbdProto.OPT_GO, RawClient.goData("other"));
             RawClient.OptReply r = c.optReply();
@@ -157,7 +158,7 @@ class HandshakeTest {
             boolean sawExport = false;
             boolean sawBlock = false;
             String name = null;
-            while ((info = c.optReply()).type() == NbdProto.REP_INFO) {
+            for (info = c.optReply(); info.type() == NbdProto.REP_INFO; info = c.optReply()) {
                 ByteBuffer d = ByteBuffer.wrap(info.data());
                 int t = d.getShort();
                 sawExport |= t == NbdProto.INFO_EXPORT;
@@ -204,7 +205,7 @@ class HandshakeTest {
             assertEquals(NbdProto.REP_ACK, c.optReply().type());
             c.option(NbdProto.OPT_GO, RawClient.goData("disk"));
             RawClient.OptReply r;
-            while ((r = c.optReply()).type() == NbdProto.REP_INFO) {
+            for (r = c.optReply(); r.type() == NbdProto.REP_INFO; r = c.optReply()) {
                 // infos
             }
             assertEquals(NbdProto.REP_ACK, r.type());

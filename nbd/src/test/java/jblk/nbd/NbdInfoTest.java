@@ -37,14 +37,14 @@ class NbdInfoTest {
             assertEquals(512.0, Json.number(e, "block_size_minimum"));
             assertEquals(4096.0, Json.number(e, "block_size_preferred"));
             assertEquals((double) NbdExport.MAX_REQUEST, Json.number(e, "block_size_maximum"));
-            assertEquals(Boolean.FALSE, e.get("is_read_only"));
-            assertEquals(Boolean.TRUE, e.get("can_multi_conn"));
-            assertEquals(Boolean.TRUE, e.get("can_flush"));
-            assertEquals(Boolean.TRUE, e.get("can_fua"));
-            assertEquals(Boolean.TRUE, e.get("can_trim"), "discard=1 gives TRIM");
-            assertEquals(Boolean.TRUE, e.get("can_zero"), "memory_backed gives WRITE_ZEROES");
+            assertEquals(false, e.get("is_read_only"));
+            assertEquals(true, e.get("can_multi_conn"));
+            assertEquals(true, e.get("can_flush"));
+            assertEquals(true, e.get("can_fua"));
+            assertEquals(true, e.get("can_trim"), "discard=1 gives TRIM");
+            assertEquals(true, e.get("can_zero"), "memory_backed gives WRITE_ZEROES");
             assertEquals(List.of("base:allocation"), e.get("contexts"));
-            assertEquals(Boolean.TRUE, Json.at(Json.parse(r.out()), "structured"));
+            assertEquals(true, Json.at(Json.parse(r.out()), "structured"));
             // The human-readable form too.
             String text = Tools.run(T, "nbdinfo", s.uri()).ok().out();
             assertTrue(text.contains("export-size: 67108864"), text);
@@ -54,15 +54,16 @@ class NbdInfoTest {
 
     @Test
     void fourKiBDiskReadOnlyNamedExport() throws Exception {
-        try (Served s = Served.start("memory_backed=1 size=16 bs=4096", DriverKind.RAW, Ownership.OFF, "disk one", true)) {
+        try (Served s = Served.start("memory_backed=1 size=16 bs=4096", DriverKind.RAW, Ownership.OFF,
+                "disk one", true)) {
             assertTrue(s.uri().contains("disk%20one"), s.uri());
             Map<?, ?> e = export(Json.parse(Tools.run(T, "nbdinfo", "--json", s.uri()).ok().out()));
             assertEquals(16.0 * 1024 * 1024, Json.number(e, "export-size"));
             assertEquals(4096.0, Json.number(e, "block_size_minimum"), "minimum = logical block size");
-            assertEquals(Boolean.TRUE, e.get("is_read_only"));
-            assertEquals(Boolean.FALSE, e.get("can_trim"));
-            assertEquals(Boolean.FALSE, e.get("can_zero"));
-            assertEquals(Boolean.FALSE, e.get("can_fua"));
+            assertEquals(true, e.get("is_read_only"));
+            assertEquals(false, e.get("can_trim"));
+            assertEquals(false, e.get("can_zero"));
+            assertEquals(false, e.get("can_fua"));
             // LIST shows the name and the description.
             Object list = Json.parse(Tools.run(T, "nbdinfo", "--list", "--json", s.uri()).ok().out());
             Map<?, ?> le = export(list);

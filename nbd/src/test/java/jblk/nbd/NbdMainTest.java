@@ -76,7 +76,8 @@ class NbdMainTest {
             String e = err.get(10, TimeUnit.SECONDS);
             assertEquals(143, p.exitValue(), "exit status of a JVM ended by SIGTERM (128 + 15)\n" + e);
             assertTrue(e.contains("stopping: no new requests"), e);
-            assertTrue(e.contains("nullb0: closed clean, no request left in flight"), "debug mode prints the close report:\n" + e);
+            assertTrue(e.contains("nullb0: closed clean, no request left in flight"),
+                    "debug mode prints the close report:\n" + e);
             assertFalse(Files.exists(sock), "socket file removed");
         } finally {
             p.destroyForcibly();
@@ -108,7 +109,8 @@ class NbdMainTest {
         assertTrue(param.err().contains("unknown null_blk parameter 'bogus'"), param.toString());
         Tools.Result own = cli("--socket", "/nonexistent/s", "--ownership", "maybe");
         assertEquals(2, own.exit(), own.toString());
-        assertTrue(own.err().contains("ownership mode 'maybe' is invalid: allowed off, checked, debug"), own.toString());
+        assertTrue(own.err().contains("ownership mode 'maybe' is invalid: allowed off, checked, debug"),
+                own.toString());
         Tools.Result spin = cli("--socket", "/nonexistent/s", "--spin-us", "-1");
         assertEquals(2, spin.exit(), spin.toString());
         assertTrue(spin.err().contains("spin time -1 us is out of range: allowed 0..10000 us"), spin.toString());
@@ -169,11 +171,12 @@ class NbdMainTest {
             Tools.run(Duration.ofSeconds(10), "kill", "-TERM", Long.toString(p.pid())).ok();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             String e = err.get(10, TimeUnit.SECONDS);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("up to (\\d+) MiB for the disk's pages").matcher(e);
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("up to (\\d+) MiB for the disk's pages").matcher(e);
             assertTrue(m.find(), "the server announces its memory split:\n" + e);
             long share = Long.parseLong(m.group(1)) << 20;
-            assertTrue(written >= share - (1L << 20), "the disk took " + (written >> 20) + " MiB of its " + (share >> 20)
-                    + " MiB while 20 connections held buffers:\n" + e);
+            assertTrue(written >= share - (1L << 20), "the disk took " + (written >> 20) + " MiB of its "
+                    + (share >> 20) + " MiB while 20 connections held buffers:\n" + e);
             assertFalse(e.contains("OutOfMemoryError") || e.contains("internal error"), e);
         } finally {
             for (RawClient c : held) {
@@ -215,7 +218,9 @@ class NbdMainTest {
         }
     }
 
-    /** Item 11: one line per bad argument, prefixed "jblk nbd:", naming the option; no usage dump, no exception name. */
+    /**
+     * Item 11: one line per bad argument, prefixed "jblk nbd:", naming the option; no usage dump, no exception name.
+     */
     @Test
     void everyBadArgumentIsOneLine() throws Exception {
         Path dir = java.nio.file.Files.createDirectory(tmp.resolve("d"));
@@ -240,8 +245,10 @@ class NbdMainTest {
         assertTrue(results[3].err().contains("--bind nosuchhost.invalid cannot be resolved"), results[3].toString());
         assertTrue(results[4].err().contains("is a directory"), results[4].toString());
         assertTrue(results[5].err().contains("is a directory"), results[5].toString());
-        assertTrue(results[6].err().contains("--max-connections 0 is out of range: allowed 1..4096"), results[6].toString());
-        assertTrue(results[7].err().contains("--buffer-memory 0 MiB is out of range: allowed 1.."), results[7].toString());
+        assertTrue(results[6].err().contains("--max-connections 0 is out of range: allowed 1..4096"),
+                results[6].toString());
+        assertTrue(results[7].err().contains("--buffer-memory 0 MiB is out of range: allowed 1.."),
+                results[7].toString());
         assertTrue(java.nio.file.Files.isDirectory(dir), "the directory is still there");
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
  * bad flags, out of range, misaligned, after DISC) and for checking replies byte by byte.
  */
 final class RawClient implements AutoCloseable {
+    @SuppressWarnings("ArrayRecordComponent") // a reply's bytes as read, looked at field by field, never compared
     record OptReply(int option, int type, byte[] data) {
         String text() {
             return new String(data, StandardCharsets.UTF_8);
@@ -26,6 +27,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** One reply: error 0 or an NBD error; READ data; BLOCK_STATUS payload; the error chunk's message. */
+    @SuppressWarnings("ArrayRecordComponent") // as OptReply
     record Reply(long cookie, int error, byte[] data, boolean structured, int chunkType, String message) {
     }
 

@@ -79,7 +79,8 @@ class RequestTest {
             assertError(NbdProto.EINVAL, c.reply(), "TRIM on a disk without discard");
             assertError(NbdProto.EINVAL, c.read(16, 0, NbdExport.MAX_REQUEST + 512), "READ above the maximum");
             // A WRITE above the maximum is refused, its payload read and dropped: the stream stays in sync.
-            assertError(NbdProto.EINVAL, c.write(17, 0, new byte[NbdExport.MAX_REQUEST + 4096]), "WRITE above the maximum");
+            assertError(NbdProto.EINVAL, c.write(17, 0, new byte[NbdExport.MAX_REQUEST + 4096]),
+                    "WRITE above the maximum");
             byte[] data = pattern(8192, 1);
             assertEquals(0, c.write(18, 4096, data).error());
             RawClient.Reply back = c.read(19, 4096, 8192);
@@ -120,7 +121,8 @@ class RequestTest {
         try (Served s = Served.start("memory_backed=1 size=16 discard=1", DriverKind.SAFE, Ownership.CHECKED, "", true);
                 RawClient c = RawClient.open(s.socket(), true, false)) {
             assertEquals(NbdProto.FLAG_READ_ONLY, c.tflags & NbdProto.FLAG_READ_ONLY);
-            assertEquals(0, c.tflags & (NbdProto.FLAG_SEND_TRIM | NbdProto.FLAG_SEND_WRITE_ZEROES | NbdProto.FLAG_SEND_FUA));
+            assertEquals(0,
+                    c.tflags & (NbdProto.FLAG_SEND_TRIM | NbdProto.FLAG_SEND_WRITE_ZEROES | NbdProto.FLAG_SEND_FUA));
             assertError(NbdProto.EPERM, c.write(1, 0, new byte[4096]), "WRITE");
             c.request(0, NbdProto.CMD_TRIM, 2, 0, 4096, null);
             assertError(NbdProto.EPERM, c.reply(), "TRIM");
@@ -364,7 +366,8 @@ class RequestTest {
                             assertEquals(0, c.write(i, base + i * 8192L, d).error());
                         }
                         for (int i = 0; i < 50; i++) {
-                            assertArrayEquals(pattern(8192, id * 1000 + i), c.read(100 + i, base + i * 8192L, 8192).data());
+                            assertArrayEquals(pattern(8192, id * 1000 + i),
+                                    c.read(100 + i, base + i * 8192L, 8192).data());
                         }
                         c.disc();
                     } catch (Throwable e) {

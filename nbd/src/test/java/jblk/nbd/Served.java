@@ -36,13 +36,15 @@ final class Served implements AutoCloseable {
         return start(nullb, DriverKind.SAFE, Ownership.CHECKED, "", false);
     }
 
-    static Served start(String nullb, DriverKind driver, Ownership own, String name, boolean readOnly) throws IOException {
+    static Served start(String nullb, DriverKind driver, Ownership own, String name,
+            boolean readOnly) throws IOException {
         return start(nullb, driver, own, name, readOnly, Duration.ofSeconds(60));
     }
 
     static Served start(String nullb, DriverKind driver, Ownership own, String name, boolean readOnly,
             Duration handshakeTimeout) throws IOException {
-        return start(nullb, driver, own, name, readOnly, NbdServer.Options.defaults().withHandshakeTimeout(handshakeTimeout));
+        return start(nullb, driver, own, name, readOnly,
+                NbdServer.Options.defaults().withHandshakeTimeout(handshakeTimeout));
     }
 
     static Served start(String nullb, DriverKind driver, Ownership own, String name, boolean readOnly,

@@ -36,7 +36,9 @@ class ServerMemoryTest {
         return b;
     }
 
-    /** Item 3: 40 reads and 10 writes of 8 MiB reuse one pooled buffer; before, each allocated 8 MiB of direct memory. */
+    /**
+     * Item 3: 40 reads and 10 writes of 8 MiB reuse one pooled buffer; before, each allocated 8 MiB of direct memory.
+     */
     @Test
     void largeRequestsReuseTheirBuffersSoDirectMemoryStaysFlat() throws Exception {
         try (Served s = Served.start(DISK); RawClient c = RawClient.open(s.socket(), true, false)) {

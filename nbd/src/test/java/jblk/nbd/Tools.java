@@ -47,7 +47,8 @@ final class Tools {
     static void require(String tool, String debianPackage) {
         if (find(tool) == null) {
             String why = tool + " is not installed (not on PATH): tests that drive it are skipped; install the Debian "
-                    + "package " + debianPackage + ", or run ./jblk test, which installs fio, nbdkit, libnbd-bin and qemu-utils";
+                    + "package " + debianPackage
+                    + ", or run ./jblk test, which installs fio, nbdkit, libnbd-bin and qemu-utils";
             if (REPORTED.add(tool)) {
                 System.err.println("jblk nbd tests: SKIPPED: " + why);
             }

@@ -129,10 +129,10 @@ public final class NullBlkEngine {
 
     /** {@code null_process_cmd} proper: bad blocks, then the memory store. */
     BlkStatus processPlain(NullCmd cmd, ReqOp op, long sector, int bytes, ByteBuffer buf, int off, int flags) {
-        long nr = bytes >>> 9;
+        long nr = (long) bytes >>> 9;
         BlkStatus bb = badblocks(cmd, sector, nr);
         if (bb != BlkStatus.OK) {
-            nr = cmd.partialBytes >>> 9;
+            nr = (long) cmd.partialBytes >>> 9;
         }
         if (memory != null && nr != 0) {
             BlkStatus st;

@@ -82,7 +82,8 @@ public final class NullBlkModule implements AutoCloseable {
     }
 
     /** As {@link #load(String, DriverKind, Ownership)}, with seeded fault injection and a memory budget. */
-    public static NullBlkModule load(String args, DriverKind driver, Ownership ownership, long seed, long memoryBudget) {
+    public static NullBlkModule load(String args, DriverKind driver, Ownership ownership, long seed,
+            long memoryBudget) {
         return new NullBlkModule(NullbParams.parse(args), driver, ownership, seed, memoryBudget);
     }
 

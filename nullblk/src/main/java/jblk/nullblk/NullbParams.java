@@ -40,7 +40,8 @@ public final class NullbParams {
         def("gb", Kind.LONG, "250", 1, 1L << 20, false, "capacity in GB (GiB)");
         def("size", Kind.LONG, "0", 0, 1L << 30, false, "capacity in MB (MiB); wins over gb when set");
         def("bs", Kind.INT, "512", 512, 4096, false, "logical = physical block size, a power of two");
-        def("max_sectors", Kind.INT, "0", 0, 1 << 22, false, "largest I/O in 512-byte sectors; 0 = block layer default");
+        def("max_sectors", Kind.INT, "0", 0, 1 << 22, false,
+                "largest I/O in 512-byte sectors; 0 = block layer default");
         def("nr_devices", Kind.INT, "1", 1, 64, false, "devices created (nullb0..)");
         def("irqmode", Kind.INT, "1", 0, 2, false, "0 none (end inline), 1 softirq, 2 timer");
         def("completion_nsec", Kind.LONG, "10000", 0, 60_000_000_000L, false, "timer-mode completion delay (ns)");
@@ -102,7 +103,8 @@ public final class NullbParams {
                 }
                 int eq = tok.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("null_blk parameter '" + tok + "' is invalid: expected name=value");
+                    throw new IllegalArgumentException("null_blk parameter '" + tok
+                            + "' is invalid: expected name=value");
                 }
                 p.set(tok.substring(0, eq), tok.substring(eq + 1));
             }
@@ -165,7 +167,8 @@ public final class NullbParams {
                             + d.min() + ".." + d.max());
                 }
                 if (x < d.min() || x > d.max()) {
-                    String extra = d.name().equals("queue_mode") ? " (queue_mode 0 and 1 are gone from the kernel)" : "";
+                    String extra = d.name().equals("queue_mode") ? " (queue_mode 0 and 1 are gone from the kernel)"
+                            : "";
                     throw new IllegalArgumentException(d.name() + "=" + v + " is out of range: allowed "
                             + d.min() + ".." + d.max() + extra);
                 }
@@ -173,7 +176,8 @@ public final class NullbParams {
                     throw new IllegalArgumentException("bs=" + v + " is invalid: allowed a power of two in 512..4096");
                 }
                 if (d.name().equals("max_sectors") && x != 0 && x < 8) {
-                    throw new IllegalArgumentException("max_sectors=" + v + " is out of range: allowed 0 (default) or 8.."
+                    throw new IllegalArgumentException("max_sectors=" + v
+                            + " is out of range: allowed 0 (default) or 8.."
                             + d.max());
                 }
                 return Long.toString(x);

@@ -130,7 +130,7 @@ final class ZonedDevice implements ReportZones {
 
     /** A read under the zone lock: badblocks, then data below the write pointer, zeros above it. */
     private BlkStatus read(NullCmd cmd, Zone z, long sector, int bytes, ByteBuffer buf, int off, int flags) {
-        long nr = bytes >>> 9;
+        long nr = (long) bytes >>> 9;
         BlkStatus bb = engine.badblocks(cmd, sector, nr);
         long good = cmd.partialBytes >= 0 ? cmd.partialBytes >>> 9 : nr;
         if (engine.memory != null && good != 0) {
@@ -163,7 +163,8 @@ final class ZonedDevice implements ReportZones {
     private BlkStatus write(NullCmd cmd, long sector, long nr, boolean append, ByteBuffer buf, int off, int flags) {
         Zone z = zones[zoneNo(sector)];
         if (z.isConventional()) {
-            return append ? BlkStatus.IOERR : engine.processPlain(cmd, ReqOp.WRITE, sector, (int) (nr << 9), buf, off, flags);
+            return append ? BlkStatus.IOERR
+                    : engine.processPlain(cmd, ReqOp.WRITE, sector, (int) (nr << 9), buf, off, flags);
         }
         z.lock();
         try {
@@ -244,6 +245,7 @@ final class ZonedDevice implements ReportZones {
      * is still held when this returns OK (the caller moves the counters, then unlocks). Retries
      * while an implicit close is due but every implicitly open zone is busy (see the class comment).
      */
+    @SuppressWarnings("LockNotBeforeTry") // returns with the lock held on OK: the caller unlocks (see above)
     private BlkStatus lockAndCheckResources(Zone z) {
         while (true) {
             resLock.lock();
@@ -334,7 +336,8 @@ final class ZonedDevice implements ReportZones {
                 Zone z = zones[i];
                 z.lock();
                 try {
-                    if (z.cond != BlkZoneCond.EMPTY && z.cond != BlkZoneCond.READONLY && z.cond != BlkZoneCond.OFFLINE) {
+                    if (z.cond != BlkZoneCond.EMPTY && z.cond != BlkZoneCond.READONLY
+                            && z.cond != BlkZoneCond.OFFLINE) {
                         reset(z);
                     }
                 } finally {

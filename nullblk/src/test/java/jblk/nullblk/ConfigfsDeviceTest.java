@@ -47,7 +47,8 @@ class ConfigfsDeviceTest {
             assertTrue(disk.limits().rotational());
             assertEquals(16L << 11, disk.capacity());
             assertEquals("0", dev.get("irqmode"));
-            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> dev.set("power", "maybe"));
+            IllegalArgumentException bad =
+                    assertThrows(IllegalArgumentException.class, () -> dev.set("power", "maybe"));
             assertTrue(bad.getMessage().startsWith("power=maybe is invalid"), bad.getMessage());
         }
     }

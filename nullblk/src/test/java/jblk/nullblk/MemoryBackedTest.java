@@ -52,7 +52,7 @@ class MemoryBackedTest {
                 // Read everything back from a third context and compare chunk checksums.
                 try (SwQueue q = disk.openQueue()) {
                     for (int t = 0; t < 2; t++) {
-                        long base = (long) t * REGION >> 9;
+                        long base = ((long) t * REGION) >> 9;
                         byte[] model = expected.get(t);
                         for (int off = 0; off < REGION; off += 64 << 10) {
                             byte[] got = read(q, base + (off >> 9), 64 << 10);
@@ -71,7 +71,7 @@ class MemoryBackedTest {
     private static byte[] writeRegion(GenDisk disk, int t, int bs, int ops) throws Exception {
         byte[] model = new byte[REGION];
         Random rnd = new Random(1000 + t);
-        long base = (long) t * REGION >> 9;
+        long base = ((long) t * REGION) >> 9;
         int blocks = REGION / bs;
         try (SwQueue q = disk.openQueue()) {
             for (int i = 0; i < ops; i++) {

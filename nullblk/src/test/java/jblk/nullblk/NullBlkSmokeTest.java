@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class NullBlkSmokeTest {
     @ParameterizedTest
-    @CsvSource({"raw,off,0", "raw,off,1", "raw,off,2", "safe,off,0", "safe,checked,1", "safe,debug,2", "safe,checked,0"})
+    @CsvSource({"raw,off,0", "raw,off,1", "raw,off,2", "safe,off,0", "safe,checked,1", "safe,debug,2",
+            "safe,checked,0"})
     void writeReadBack(String drv, String own, int irq) throws Exception {
         try (NullBlkModule m = NullBlkModule.load("memory_backed=1 gb=1 irqmode=" + irq + " poll_queues=0",
                 DriverKind.parse(drv), Ownership.parse(own))) {

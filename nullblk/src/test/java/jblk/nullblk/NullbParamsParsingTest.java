@@ -56,7 +56,8 @@ class NullbParamsParsingTest {
 
     @Test
     void faultSpecsAndBadBlocksAreKept() {
-        NullbParams p = NullbParams.parse("timeout=10,50,0,-1 requeue=1,100,2,3 init_hctx=1,100,0,1 badblocks=+0-7,-2-3");
+        NullbParams p = NullbParams.parse(
+                "timeout=10,50,0,-1 requeue=1,100,2,3 init_hctx=1,100,0,1 badblocks=+0-7,-2-3");
         assertEquals("10,50,0,-1", p.timeoutFault());
         assertEquals("1,100,2,3", p.requeueFault());
         assertEquals("1,100,0,1", p.initHctxFault());

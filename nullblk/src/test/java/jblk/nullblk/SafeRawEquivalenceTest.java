@@ -80,7 +80,8 @@ class SafeRawEquivalenceTest {
                 Done d = NullBlkTestSupport.io(q, ReqOp.READ, s, buf.capacity(), buf, 0, 0);
                 CRC32 c = new CRC32();
                 c.update(buf.array(), 0, Math.max(0, d.bytesDone));
-                out.add("sweep " + s + " " + d.status + " done=" + d.bytesDone + " crc=" + Long.toHexString(c.getValue()));
+                out.add("sweep " + s + " " + d.status + " done=" + d.bytesDone + " crc="
+                        + Long.toHexString(c.getValue()));
             }
             long[] f = dev.engine().faultCounts();
             out.add("faults timeout=" + f[0] + " requeue=" + f[1]);
@@ -97,7 +98,8 @@ class SafeRawEquivalenceTest {
         assertTrue(raw.stream().anyMatch(l -> l.contains(" TIMEOUT ")), "a timeout was injected");
         assertTrue(raw.stream().anyMatch(l -> l.contains("IOERR done=") && !l.contains("IOERR done=0")),
                 "a partial transfer happened");
-        assertTrue(raw.get(raw.size() - 1).matches("faults timeout=[1-9]\\d* requeue=[1-9]\\d*"), raw.get(raw.size() - 1));
+        assertTrue(raw.get(raw.size() - 1).matches("faults timeout=[1-9]\\d* requeue=[1-9]\\d*"),
+                raw.get(raw.size() - 1));
         for (Ownership own : Ownership.values()) {
             assertEquals(raw, run(DriverKind.SAFE, own, seed), "safe driver, ownership " + own);
         }
@@ -123,7 +125,8 @@ class SafeRawEquivalenceTest {
                 () -> assertEquals(r.rotational(), s.rotational(), "rotational"),
                 () -> assertEquals(r.writeCache(), s.writeCache(), "write cache"),
                 () -> assertEquals(r.fua(), s.fua(), "fua=0 must reach the safe device too"),
-                () -> assertEquals(r.virtBoundary(), s.virtBoundary(), "virt_boundary=1 must reach the safe device too"));
+                () -> assertEquals(r.virtBoundary(), s.virtBoundary(),
+                        "virt_boundary=1 must reach the safe device too"));
             assertEquals(raw.disk().capacity(), safe.disk().capacity());
         }
     }

@@ -72,7 +72,7 @@ class SubmitQueuesLiveChangeTest {
     /** Rounds of BATCH async writes then BATCH async reads of the same blocks, verified. */
     private static long work(GenDisk disk, int id, AtomicBoolean stop, AtomicLong bios) throws Exception {
         Random rnd = new Random(id);
-        long base = (long) id * (8L << 20) >> 9; // each thread its own 8 MiB
+        long base = ((long) id * (8L << 20)) >> 9; // each thread its own 8 MiB
         long rounds = 0;
         try (SwQueue q = disk.openQueue()) {
             while (!stop.get()) {

@@ -99,7 +99,8 @@ class ZonedDiskTest {
 
     @Test
     void zoneAppendAboveMaxAppendSectorsFailsWithIoerr() throws Exception {
-        try (NullbDevice d = dev(DriverKind.SAFE, "irqmode=0 zone_append_max_sectors=8"); SwQueue q = d.disk().openQueue()) {
+        try (NullbDevice d = dev(DriverKind.SAFE, "irqmode=0 zone_append_max_sectors=8");
+                SwQueue q = d.disk().openQueue()) {
             NullBlkTestSupport.Done r = io(q, ReqOp.ZONE_APPEND, 16384, 8192, ByteBuffer.allocate(8192), 0, 0);
             assertEquals(BlkStatus.IOERR, r.status);
             assertTrue(r.detail.contains("max_zone_append_sectors 8"), r.detail);
@@ -201,7 +202,8 @@ class ZonedDiskTest {
     void closingTheDiskFailsWritesWaitingInAPlugExactlyOnce() throws Exception {
         NullbDevice d = dev(DriverKind.RAW, "irqmode=2 completion_nsec=100000000");
         SwQueue q = d.disk().openQueue();
-        NullBlkTestSupport.Done first = NullBlkTestSupport.submit(q, ReqOp.WRITE, 16384, 4096, ByteBuffer.allocate(4096), 0, 0);
+        NullBlkTestSupport.Done first = NullBlkTestSupport.submit(q, ReqOp.WRITE, 16384, 4096,
+                ByteBuffer.allocate(4096), 0, 0);
         NullBlkTestSupport.Done waiting = NullBlkTestSupport.submit(q, ReqOp.WRITE, 16392, 4096,
                 ByteBuffer.allocate(4096), 0, 0);
         d.close();

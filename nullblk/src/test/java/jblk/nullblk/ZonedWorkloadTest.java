@@ -74,7 +74,8 @@ class ZonedWorkloadTest {
                     if (cond != null) {
                         assertEquals(cond, bz.cond(), "zone " + z);
                     } else {
-                        assertTrue(bz.cond() == BlkZoneCond.IMP_OPEN || bz.cond() == BlkZoneCond.CLOSED, "zone " + z + " " + bz);
+                        assertTrue(bz.cond() == BlkZoneCond.IMP_OPEN || bz.cond() == BlkZoneCond.CLOSED,
+                                "zone " + z + " " + bz);
                     }
                     for (long off = 0; off < zs; off += BS >>> 9) {
                         byte[] got = NullBlkTestSupport.read(q, z * zs + off, BS);

@@ -99,7 +99,8 @@ class DebugLeakReportTest {
             env.disk.close();
             CloseReport r = env.disk.closeReport();
             assertEquals(1, r.leaked().size(), r.toString());
-            assertEquals(List.of("leak: tag 0 was never issued to the driver (queued when the disk closed)"), r.notes());
+            assertEquals(List.of("leak: tag 0 was never issued to the driver (queued when the disk closed)"),
+                    r.notes());
             assertEquals(0, stuck.calls.get());
         }
     }

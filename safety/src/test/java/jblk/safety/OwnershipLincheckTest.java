@@ -163,12 +163,14 @@ class OwnershipLincheckTest {
         // the trap (a share taken while complete() hands the request over, then released; the
         // callback's end must still end it), tagToRq vs the complete callback's end, end vs close,
         // a fired timer vs the timeout, end vs share, requeue vs a lookup, complete vs a late end.
-        opts.addCustomScenario(scenario(List.of(), List.of(List.of("ownerComplete"), List.of("ownerShare", "shareRelease")),
+        opts.addCustomScenario(scenario(List.of(),
+                List.of(List.of("ownerComplete"), List.of("ownerShare", "shareRelease")),
                 List.of("deliver", "completionEnd")));
         opts.addCustomScenario(scenario(List.of("ownerComplete"),
                 List.of(List.of("deliver", "completionEnd"), List.of("lookup", "lookupEnd", "lookupRelease")),
                 List.of("ownerEnd")));
-        opts.addCustomScenario(scenario(List.of(), List.of(List.of("ownerEnd"), List.of("close")), List.of("ownerEnd")));
+        opts.addCustomScenario(scenario(List.of(), List.of(List.of("ownerEnd"), List.of("close")),
+                List.of("ownerEnd")));
         opts.addCustomScenario(scenario(List.of("ownerCompleteAfter"), List.of(List.of("deliver", "completionEnd"),
                 List.of("timeout")), List.of("close")));
         opts.addCustomScenario(scenario(List.of(), List.of(List.of("ownerEnd", "ownerEnd"),
@@ -185,7 +187,8 @@ class OwnershipLincheckTest {
                 .actorsAfter(2)
                 .sequentialSpecification(Spec.class)
                 .check(Target.class);
-        System.out.printf("OwnershipLincheckTest: %d custom + %d random scenarios x up to %d interleavings each, %.1f s%n",
+        System.out.printf(
+                "OwnershipLincheckTest: %d custom + %d random scenarios x up to %d interleavings each, %.1f s%n",
                 CUSTOM, ITERATIONS, INVOCATIONS, (System.nanoTime() - t0) / 1e9);
     }
 

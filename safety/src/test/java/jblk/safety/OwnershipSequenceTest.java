@@ -408,7 +408,8 @@ class OwnershipSequenceTest {
                 || phase == OwnershipWord.P_COMPLETION || (m.queued && !m.closed);
         if (!given) {
             if (!m.closed && !m.inQueueRq) {
-                fail("I3: bio " + m.bio + " is on the tag but neither live nor queued: " + RequestState.toString(m.word));
+                fail("I3: bio " + m.bio + " is on the tag but neither live nor queued: "
+                        + RequestState.toString(m.word));
             }
             return;
         }

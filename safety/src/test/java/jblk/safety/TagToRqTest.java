@@ -93,7 +93,8 @@ class TagToRqTest {
         TestDriver d = new TestDriver();
         try (Env env = Env.builder(d).depth(4).build()) {
             IllegalArgumentException q = assertThrows(IllegalArgumentException.class, () -> env.set.tagToRq(1, 0));
-            assertTrue(q.getMessage().contains("hw queue 1") && q.getMessage().contains("allowed 0..0"), q.getMessage());
+            assertTrue(q.getMessage().contains("hw queue 1") && q.getMessage().contains("allowed 0..0"),
+                    q.getMessage());
             IllegalArgumentException t = assertThrows(IllegalArgumentException.class, () -> env.set.tagToRq(0, 4));
             assertTrue(t.getMessage().contains("tag 4") && t.getMessage().contains("allowed 0..3"), t.getMessage());
             assertThrows(IllegalArgumentException.class, () -> env.set.tagToRq(-1, 0));

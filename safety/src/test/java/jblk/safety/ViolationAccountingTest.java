@@ -63,8 +63,15 @@ class ViolationAccountingTest {
                 assertEquals(0L, snap.get(Violation.EXCEPTION));
                 assertTrue(va.toString().startsWith("va0 "), va.toString());
 
-                assertEquals("mode checked\nalready_ended 2\nstale 0\nshared 0\nreleased 0\nstatus_after_end 0\n"
-                        + "exception 0\n", a.debugfs().get("ownership"));
+                assertEquals("""
+                        mode checked
+                        already_ended 2
+                        stale 0
+                        shared 0
+                        released 0
+                        status_after_end 0
+                        exception 0
+                        """, a.debugfs().get("ownership"));
                 assertTrue(b.debugfs().get("ownership").contains("shared 1\nreleased 1\n"));
                 assertTrue(b.debugInfo().contains("# vb0/ownership\nmode checked\n"), b.debugInfo());
             } finally {

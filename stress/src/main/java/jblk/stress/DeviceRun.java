@@ -73,7 +73,8 @@ final class DeviceRun {
         } else if (st != BlkStatus.OK) {
             tally.unexpectedErrors.increment();
             tally.problem(label + ": " + io + " failed with " + st
-                    + (io.bio.errorDetail() != null ? " (" + io.bio.errorDetail() + ")" : "") + " without a fault to explain it");
+                    + (io.bio.errorDetail() != null ? " (" + io.bio.errorDetail() + ")" : "")
+                    + " without a fault to explain it");
         }
         switch (io.op) {
             case READ:

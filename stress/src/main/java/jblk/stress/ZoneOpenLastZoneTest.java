@@ -32,7 +32,8 @@ import org.openjdk.jcstress.infra.results.LLI_Result;
 @Outcome(id = "OK, ZONE_OPEN_RESOURCE, 3", expect = ACCEPTABLE, desc = "writer 1 opened the last zone")
 @Outcome(id = "ZONE_OPEN_RESOURCE, OK, 3", expect = ACCEPTABLE, desc = "writer 2 opened the last zone")
 @Outcome(id = "OK, OK, .*", expect = FORBIDDEN, desc = "both opened: zone_max_open exceeded")
-@Outcome(id = "ZONE_OPEN_RESOURCE, ZONE_OPEN_RESOURCE, .*", expect = FORBIDDEN, desc = "neither opened: a free slot was lost")
+@Outcome(id = "ZONE_OPEN_RESOURCE, ZONE_OPEN_RESOURCE, .*", expect = FORBIDDEN,
+        desc = "neither opened: a free slot was lost")
 @Outcome(expect = FORBIDDEN, desc = "anything else: an error, or the open count disagrees with the statuses")
 @State
 public class ZoneOpenLastZoneTest {

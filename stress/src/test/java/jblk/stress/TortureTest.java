@@ -50,7 +50,8 @@ class TortureTest {
         TortureMain.Checks c = new TortureMain.Checks(out);
         c.check(true, "one thing held");
         c.check(false, "another did not");
-        assertEquals(1, c.finish("seed 42; rerun: ./jblk torture --seed 42 --runtime 5 --ownership checked --submitters 3"));
+        assertEquals(1,
+                c.finish("seed 42; rerun: ./jblk torture --seed 42 --runtime 5 --ownership checked --submitters 3"));
         String[] lines = output().strip().split("\n");
         assertEquals("1 passed, 1 failed", lines[lines.length - 2]);
         assertEquals("seed 42; rerun: ./jblk torture --seed 42 --runtime 5 --ownership checked --submitters 3",
@@ -77,7 +78,8 @@ class TortureTest {
     /** The verifier must notice data that changed behind the model's back. */
     @Test
     void aReadOfCorruptedDataIsAMismatch() throws Exception {
-        NullbDevice dev = new NullbDevice("verify0", NullbParams.parse("memory_backed=1 size=1 irqmode=0 poll_queues=0"),
+        NullbDevice dev = new NullbDevice("verify0",
+                NullbParams.parse("memory_backed=1 size=1 irqmode=0 poll_queues=0"),
                 DriverKind.SAFE, Ownership.CHECKED);
         dev.power(true);
         try {

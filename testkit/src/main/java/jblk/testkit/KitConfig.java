@@ -209,7 +209,10 @@ public final class KitConfig {
             return this;
         }
 
-        /** The tag set's request timeout in the faults pass, where lost requests must expire (10 ms..1 h, default 100 ms). */
+        /**
+         * The tag set's request timeout in the faults pass, where lost requests must expire (10 ms..1 h, default 100
+         * ms).
+         */
         public Builder faultTimeout(Duration d) {
             this.faultTimeout = d;
             return this;

@@ -126,7 +126,8 @@ public final class KitMain {
                 }
             }
             if (found == null) {
-                throw new IllegalArgumentException("--passes '" + s + "' is unknown: allowed data, faults, buggy-wrapper");
+                throw new IllegalArgumentException("--passes '" + s
+                        + "' is unknown: allowed data, faults, buggy-wrapper");
             }
             out.add(found);
         }

@@ -2,6 +2,7 @@ package jblk.testkit;
 
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -169,7 +170,8 @@ final class KitOps<T, H> implements Operations<T, H> {
         misuses.incrementAndGet(m.ordinal());
         outcomes.incrementAndGet(o.ordinal());
         if (o == EndOutcome.ENDED) {
-            wentThrough.add(m.name().toLowerCase() + " through the handle of the finished " + b.rec().describe()
+            wentThrough.add(m.name().toLowerCase(Locale.ROOT) + " through the handle of the finished "
+                    + b.rec().describe()
                     + " went through");
         }
     }

@@ -10,7 +10,10 @@ public enum Pass {
     DATA("data"),
     /** The same with requeues, busy returns (RESOURCE) and lost requests (ended by the timeout) injected. */
     FAULTS("faults"),
-    /** A buggy wrapper ends, completes and requeues through handles of finished requests: each must be refused and counted. */
+    /**
+     * A buggy wrapper ends, completes and requeues through handles of finished requests: each must be refused and
+     * counted.
+     */
     BUGGY("buggy-wrapper");
 
     private final String label;

@@ -319,7 +319,8 @@ final class PassRun {
         if (bad > 0) {
             mismatches.add(bad);
             if (dataProblems.size() < MAX_DETAILS) {
-                dataProblems.add(first + "; read by " + r.describe() + (bad > 1 ? "; " + (bad - 1) + " more sector(s) wrong" : ""));
+                dataProblems.add(first + "; read by " + r.describe() + (bad > 1 ? "; " + (bad - 1)
+                        + " more sector(s) wrong" : ""));
             }
         }
     }

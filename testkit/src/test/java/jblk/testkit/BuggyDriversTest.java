@@ -59,7 +59,8 @@ class BuggyDriversTest {
     void aClaimedOpTheDriverDoesNotServeIsNamed() {
         KitReport r = run(TestDisks.Ram.Bug.NO_DISCARD, ReqOp.DISCARD);
         KitReport.Check c = failed(r, "every claimed op succeeded");
-        assertTrue(c.details().get(0).matches("DISCARD sector \\d+ .* ended with NOTSUPP: the kit was told the driver serves DISCARD"),
+        assertTrue(c.details().get(0).matches(
+                "DISCARD sector \\d+ .* ended with NOTSUPP: the kit was told the driver serves DISCARD"),
                 c.details().get(0));
     }
 

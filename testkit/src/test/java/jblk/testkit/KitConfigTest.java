@@ -17,9 +17,12 @@ class KitConfigTest {
 
     @Test
     void outOfRangeValuesNameTheAllowedRange() {
-        assertEquals("submitters 0 is out of range: allowed 1..16", error(() -> KitConfig.builder().submitters(0).build()));
-        assertEquals("hwQueues 17 is out of range: allowed 1..16", error(() -> KitConfig.builder().hwQueues(17).build()));
-        assertEquals("queueDepth 1 is out of range: allowed 2..1024", error(() -> KitConfig.builder().queueDepth(1).build()));
+        assertEquals("submitters 0 is out of range: allowed 1..16",
+                error(() -> KitConfig.builder().submitters(0).build()));
+        assertEquals("hwQueues 17 is out of range: allowed 1..16",
+                error(() -> KitConfig.builder().hwQueues(17).build()));
+        assertEquals("queueDepth 1 is out of range: allowed 2..1024",
+                error(() -> KitConfig.builder().queueDepth(1).build()));
         assertEquals("capacitySectors 8 is out of range: allowed 64..4194304",
                 error(() -> KitConfig.builder().capacitySectors(8).build()));
         assertEquals("faultTimeout PT0.001S is out of range: allowed PT0.01S..PT1H",

@@ -63,7 +63,8 @@ class KitMainTest {
         assertEquals(2, run("--ios", "5"));
         assertTrue(out[0].startsWith("jblk torture: --driver-class is required\n"), out[0]);
         assertEquals(2, run("--driver-class", "no.such.Driver"));
-        assertTrue(out[0].startsWith("jblk torture: --driver-class no.such.Driver was not found (no --classpath given)"),
+        assertTrue(out[0].startsWith(
+                "jblk torture: --driver-class no.such.Driver was not found (no --classpath given)"),
                 out[0]);
         assertEquals(2, run("--driver-class", String.class.getName()));
         assertTrue(out[0].startsWith("jblk torture: --driver-class java.lang.String implements neither"), out[0]);
