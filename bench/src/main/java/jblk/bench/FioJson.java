@@ -5,6 +5,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import jblk.json.JsonWriter;
 import org.HdrHistogram.Histogram;
 
 /**
