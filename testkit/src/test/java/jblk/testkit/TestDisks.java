@@ -71,6 +71,13 @@ public final class TestDisks {
         }
     }
 
+    /** A correct RAM disk as a driver from outside jblk is given: a public class with a (capacity bytes) constructor. */
+    public static final class GoodRam extends Ram {
+        public GoodRam(long bytes) {
+            super(bytes, Bug.NONE);
+        }
+    }
+
     /** A correct RAM disk that moves data on a worker pool and completes there (the driver's own threads). */
     static final class Async implements Operations<Void, Void>, AutoCloseable {
         final ByteBuffer data;
