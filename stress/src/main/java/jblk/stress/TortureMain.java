@@ -340,23 +340,13 @@ public final class TortureMain implements Callable<Integer> {
             boolean exact = true;
             StringBuilder diff = new StringBuilder();
             for (Violation k : Violation.values()) {
-                long want = 0;
-                switch (k) {
-                    case ALREADY_ENDED:
-                        want = w.outcome(EndOutcome.ALREADY_ENDED);
-                        break;
-                    case STALE:
-                        want = w.outcome(EndOutcome.STALE);
-                        break;
-                    case RELEASED:
-                        want = w.outcome(EndOutcome.RELEASED);
-                        break;
-                    case SHARED:
-                        want = w.outcome(EndOutcome.SHARED);
-                        break;
-                    default:
-                        want = 0;
-                }
+                long want = switch (k) {
+                    case ALREADY_ENDED -> w.outcome(EndOutcome.ALREADY_ENDED);
+                    case STALE -> w.outcome(EndOutcome.STALE);
+                    case RELEASED -> w.outcome(EndOutcome.RELEASED);
+                    case SHARED -> w.outcome(EndOutcome.SHARED);
+                    default -> 0;
+                };
                 long got = counted.get(k);
                 if (got != want) {
                     exact = false;
