@@ -6,6 +6,7 @@
 @SuppressWarnings("requires-automatic")
 module jblk.bench {
     requires jblk.nullblk;
+    requires jblk.json;
     requires java.desktop; // the PNG chart (java.awt, javax.imageio)
     requires java.management;
     requires jdk.management; // com.sun.management.ThreadMXBean: bytes allocated per thread
@@ -13,6 +14,8 @@ module jblk.bench {
     requires jmh.core;
     requires HdrHistogram;
     requires org.knowm.xchart;
+    requires jol.core; // ./jblk layout and the layout test (automatic module)
+    requires org.jctools.core; // the completion-list benchmark
 
     opens jblk.bench to info.picocli;
     opens jblk.bench.jmh to jmh.core;

@@ -2,6 +2,7 @@
 module jblk.nbd {
     requires transitive jblk.nullblk; // NbdExport's API names GenDisk and BlkStatus
     requires java.management;
+    requires jblk.json;
     requires jdk.management; // com.sun.management: CPU time per thread in nbd-bench
     requires info.picocli;
 

@@ -24,6 +24,7 @@ public final class JblkModules implements LocationProvider {
         PACKAGES.put("blockcore", List.of("jblk.blockcore", "jblk.sbitmap"));
         PACKAGES.put("safety", List.of("jblk.safety"));
         PACKAGES.put("testkit", List.of("jblk.testkit"));
+        PACKAGES.put("json", List.of("jblk.json"));
         PACKAGES.put("nullblk", List.of("jblk.nullblk"));
         PACKAGES.put("bench", List.of("jblk.bench"));
         PACKAGES.put("stress", List.of("jblk.stress"));

@@ -22,7 +22,8 @@ final class ModuleRules {
     }
 
     /**
-     * blockcore <- safety <- testkit/nullblk <- bench/stress/nbd: nothing depends upward. Every layer
+     * blockcore <- safety <- testkit/nullblk <- bench/stress/nbd, and the json leaf used by bench and
+     * nbd: nothing depends upward. Every layer
      * must have classes (an empty one means the import missed a module).
      */
     static final ArchRule LAYERING = layering()
@@ -33,12 +34,14 @@ final class ModuleRules {
                 .layer("blockcore").definedBy("jblk.blockcore..", "jblk.sbitmap..")
                 .layer("safety").definedBy("jblk.safety..")
                 .layer("testkit").definedBy("jblk.testkit..")
+                .layer("json").definedBy("jblk.json..")
                 .layer("nullblk").definedBy("jblk.nullblk..")
                 .layer("bench").definedBy("jblk.bench..")
                 .layer("stress").definedBy("jblk.stress..")
                 .layer("nbd").definedBy("jblk.nbd..")
                 .whereLayer("safety").mayOnlyBeAccessedByLayers("testkit", "nullblk", "bench", "stress", "nbd")
                 .whereLayer("testkit").mayOnlyBeAccessedByLayers("stress")
+                .whereLayer("json").mayOnlyBeAccessedByLayers("bench", "nbd")
                 .whereLayer("nullblk").mayOnlyBeAccessedByLayers("bench", "stress", "nbd")
                 .whereLayer("bench").mayNotBeAccessedByAnyLayer()
                 .whereLayer("stress").mayNotBeAccessedByAnyLayer()

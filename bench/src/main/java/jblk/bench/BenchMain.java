@@ -146,6 +146,21 @@ public final class BenchMain implements Callable<Integer> {
         return Cli.execute(m, "jblk bench", d.rest, out, err);
     }
 
+    /** The parsed and checked command line: what to build and what to run, before anything runs. */
+    private record Plan(BenchDevices devices, DriverKind drv, Ownership own, RwMode mode, int mix, long bsBytes,
+            boolean timed, boolean group, VerifyMode vm, boolean doVer, long runtimeNs, long rampNs, boolean json,
+            long offBytes, long sizeBytes, ZbdOptions zbd, List<JobSpec> specs) {
+    }
+
+    /** What the run gave: the jobs' results and what the report says about the devices. */
+    private record Outcome(WorkloadRunner.RunResult result, String deviceLine, List<String> diskUtil,
+            ZbdOptions.Check zoneCheck) {
+    }
+
+    /** The job's region on the device, in bytes. */
+    private record Region(long offset, long size) {
+    }
+
     @Override
     public Integer call() throws Exception {
         if (listParams) {
@@ -156,25 +171,21 @@ public final class BenchMain implements Callable<Integer> {
         if (output != null) {
             ReportFile.prepare("--output", output);
         }
+        Plan p = plan();
+        Outcome o = runJobs(p);
+        List<FioReport.Unit> units = FioReport.units(o.result(), p.group());
+        emit(p.json() ? json(p, o, units) : text(p, o, units), o.zoneCheck(), p.json());
+        return exitStatus(o.zoneCheck(), units);
+    }
+
+    /** Parses and checks every option against each other and the device, then splits the jobs' regions. */
+    private Plan plan() {
         BenchDevices devices = BenchDevices.plan(nullb, perDevice, filename);
         NullbParams params = devices.first();
         DriverKind drv = DriverKind.parse(driver);
-        Ownership own;
-        if (ownership == null) {
-            own = drv == DriverKind.RAW ? Ownership.OFF : Ownership.CHECKED;
-        } else {
-            own = Ownership.parse(ownership);
-            if (drv == DriverKind.RAW && own != Ownership.OFF) {
-                throw new IllegalArgumentException("--ownership=" + own
-                        + " applies to --driver=safe only: the raw driver has no ownership tokens (allowed: off)");
-            }
-        }
+        Ownership own = ownership(drv);
         RwMode mode = RwMode.parse(rw);
-        int mix = rwmixread != null ? rwmixread : rwmixwrite != null ? 100 - rwmixwrite : 50;
-        if (rwmixread != null && rwmixwrite != null && rwmixread + rwmixwrite != 100) {
-            throw new IllegalArgumentException("--rwmixread=" + rwmixread + " and --rwmixwrite=" + rwmixwrite
-                    + " must add up to 100");
-        }
+        int mix = rwmix();
         long bsBytes = Units.parseSize("bs", bs);
         if (bsBytes <= 0 || bsBytes > (1 << 30)) {
             throw new IllegalArgumentException("--bs=" + bs + " is out of range: allowed 512 bytes .. 1g");
@@ -195,13 +206,61 @@ public final class BenchMain implements Callable<Integer> {
         if (timed && runtimeNs == 0) {
             throw new IllegalArgumentException("--time_based needs --runtime (how long to run)");
         }
+        boolean json = outputFormatIsJson();
+        Region r = region(params, bsBytes);
+        ZbdOptions zbd = ZbdOptions.parse(zonemode, maxOpenZones, zoneResetThreshold, zoneResetFrequency, params);
+        if (zbd != null) {
+            long[] aligned = zbd.align(r.offset(), r.size());
+            r = new Region(aligned[0], aligned[1]);
+        }
+        int maxSectors = params.maxSectors();
+        if (maxSectors > 0 && bsBytes > (long) maxSectors << 9) {
+            throw new IllegalArgumentException("--bs=" + bsBytes + " exceeds the device's max_sectors=" + maxSectors
+                    + " (" + ((long) maxSectors << 9) + " bytes)");
+        }
+        BenchLimits.iodepth(iodepth);
+        BenchLimits.buffers(numjobs, iodepth, bsBytes, params);
+        devices.checkOthers(bsBytes, r.offset(), r.size());
+        JobSpec base = new JobSpec(name, mode, mix, (int) bsBytes, iodepth, r.offset(), r.size(), timed ? 0 : r.size(),
+                Integer.numberOfTrailingZeros(clatSample), vm, doVer, randseed);
+        return new Plan(devices, drv, own, mode, mix, bsBytes, timed, group, vm, doVer, runtimeNs, rampNs, json,
+                r.offset(), r.size(), zbd, jobSpecs(base, zbd));
+    }
+
+    /** --ownership, or the driver's default (off for raw, checked for safe); raw allows only off. */
+    private Ownership ownership(DriverKind drv) {
+        if (ownership == null) {
+            return drv == DriverKind.RAW ? Ownership.OFF : Ownership.CHECKED;
+        }
+        Ownership own = Ownership.parse(ownership);
+        if (drv == DriverKind.RAW && own != Ownership.OFF) {
+            throw new IllegalArgumentException("--ownership=" + own
+                    + " applies to --driver=safe only: the raw driver has no ownership tokens (allowed: off)");
+        }
+        return own;
+    }
+
+    /** Percent reads of a mixed workload, from --rwmixread or --rwmixwrite (which must add up to 100). */
+    private int rwmix() {
+        int mix = rwmixread != null ? rwmixread : rwmixwrite != null ? 100 - rwmixwrite : 50;
+        if (rwmixread != null && rwmixwrite != null && rwmixread + rwmixwrite != 100) {
+            throw new IllegalArgumentException("--rwmixread=" + rwmixread + " and --rwmixwrite=" + rwmixwrite
+                    + " must add up to 100");
+        }
+        return mix;
+    }
+
+    private boolean outputFormatIsJson() {
         String fmt = outputFormat.trim().toLowerCase(Locale.ROOT);
         if (!fmt.equals("normal") && !fmt.equals("json")) {
             throw new IllegalArgumentException("--output-format=" + outputFormat + " is invalid: allowed normal, json");
         }
-        long offBytes = Units.parseSize("offset", offset);
+        return fmt.equals("json");
+    }
 
-        // device limits, known before the device exists (it may be big)
+    /** --offset and --size checked against the device's limits, known before the device exists (it may be big). */
+    private Region region(NullbParams params, long bsBytes) {
+        long offBytes = Units.parseSize("offset", offset);
         int lbs = params.blockSize();
         long capacity = params.capacitySectors() << 9;
         if (bsBytes % lbs != 0) {
@@ -220,41 +279,29 @@ public final class BenchMain implements Callable<Integer> {
         if (sizeBytes < bsBytes) {
             throw new IllegalArgumentException("--size=" + sizeBytes + " is smaller than --bs=" + bsBytes);
         }
-        ZbdOptions zbd = ZbdOptions.parse(zonemode, maxOpenZones, zoneResetThreshold, zoneResetFrequency, params);
-        if (zbd != null) {
-            long[] region = zbd.align(offBytes, sizeBytes);
-            offBytes = region[0];
-            sizeBytes = region[1];
-        }
-        int maxSectors = params.maxSectors();
-        if (maxSectors > 0 && bsBytes > (long) maxSectors << 9) {
-            throw new IllegalArgumentException("--bs=" + bsBytes + " exceeds the device's max_sectors=" + maxSectors
-                    + " (" + ((long) maxSectors << 9) + " bytes)");
-        }
-        BenchLimits.iodepth(iodepth);
-        BenchLimits.buffers(numjobs, iodepth, bsBytes, params);
-        devices.checkOthers(bsBytes, offBytes, sizeBytes);
-        long ioLimit = timed ? 0 : sizeBytes;
-        int sampleShift = Integer.numberOfTrailingZeros(clatSample);
-        JobSpec base = new JobSpec(name, mode, mix, (int) bsBytes, iodepth, offBytes, sizeBytes, ioLimit, sampleShift,
-                vm, doVer, randseed);
+        return new Region(offBytes, sizeBytes);
+    }
+
+    /** One spec per job: the whole region each, or a slice each when jobs verify or follow write pointers. */
+    private List<JobSpec> jobSpecs(JobSpec base, ZbdOptions zbd) {
+        boolean verifying = base.verify() != VerifyMode.NONE;
         List<JobSpec> specs = new ArrayList<>();
         for (int j = 0; j < numjobs; j++) {
-            if ((vm != VerifyMode.NONE || zbd != null) && numjobs > 1) {
+            if ((verifying || zbd != null) && numjobs > 1) {
                 // jobs verifying one region would overwrite each other's blocks, zbd jobs each
                 // other's write pointers: each gets a slice (of whole zones in zbd mode)
-                long unit = zbd != null ? zbd.zoneBytes : bsBytes;
-                long slice = sizeBytes / numjobs / unit * unit;
+                long unit = zbd != null ? zbd.zoneBytes : base.bs();
+                long slice = base.size() / numjobs / unit * unit;
                 if (slice < unit) {
-                    throw new IllegalArgumentException("--size=" + sizeBytes + " is too small to give " + numjobs
+                    throw new IllegalArgumentException("--size=" + base.size() + " is too small to give " + numjobs
                             + " verifying jobs a block each");
                 }
-                specs.add(base.withRegion(name, offBytes + j * slice, slice, randseed + j));
+                specs.add(base.withRegion(name, base.offset() + j * slice, slice, randseed + j));
             } else {
-                specs.add(base.withRegion(name, offBytes, sizeBytes, randseed + j));
+                specs.add(base.withRegion(name, base.offset(), base.size(), randseed + j));
             }
         }
-        if (vm != VerifyMode.NONE && numjobs > 1 && ioLimit > 0) {
+        if (verifying && numjobs > 1 && base.ioLimitBytes() > 0) {
             // not time based: each job writes its own slice once
             for (int j = 0; j < specs.size(); j++) {
                 JobSpec s = specs.get(j);
@@ -262,12 +309,14 @@ public final class BenchMain implements Callable<Integer> {
                         s.size(), s.latencySampleShift(), s.verify(), s.doVerify(), s.seed()));
             }
         }
+        return specs;
+    }
 
-        WorkloadRunner.RunResult result;
-        String deviceLine;
-        List<String> diskUtil;
-        ZbdOptions.Check zoneCheck = null;
-        try (NullBlkModule m = devices.load(drv, own)) {
+    /** Loads the devices, opens a software queue per job, runs the jobs, and checks the zones after a zbd run. */
+    private Outcome runJobs(Plan p) throws Exception {
+        ZbdOptions zbd = p.zbd();
+        List<JobSpec> specs = p.specs();
+        try (NullBlkModule m = p.devices().load(p.drv(), p.own())) {
             GenDisk disk = m.device(0).disk(); // zonemode=zbd runs on the first device
             List<SwQueue> queues = new ArrayList<>();
             List<IoJob> jobs = new ArrayList<>();
@@ -275,22 +324,24 @@ public final class BenchMain implements Callable<Integer> {
             List<jblk.blockcore.BlkZone> zones = zbd == null ? null : disk.zones().reportAll();
             try {
                 for (int j = 0; j < specs.size(); j++) {
-                    ZbdJob zj = zbd == null ? null : zbd.job(disk, zones, specs.get(j), timed);
+                    ZbdJob zj = zbd == null ? null : zbd.job(disk, zones, specs.get(j), p.timed());
                     if (zj != null) {
                         zbdJobs.add(zj);
-                        if (mode.writes) {
+                        if (p.mode().writes) {
                             ZbdOptions.resetWritten(disk, zj);
                         }
                     }
-                    SwQueue q = zbd == null ? devices.disk(m, j).openQueue() : disk.openQueue();
+                    SwQueue q = zbd == null ? p.devices().disk(m, j).openQueue() : disk.openQueue();
                     queues.add(q);
                     jobs.add(new IoJob(specs.get(j), q, j, zj));
                 }
-                deviceLine = devices.describe(m, specs.size(), drv, own,
+                String deviceLine = p.devices().describe(m, specs.size(), p.drv(), p.own(),
                         clatSample > 1 ? "; latency of 1 in " + clatSample + " I/Os" : "");
                 long t0 = System.nanoTime();
-                result = WorkloadRunner.run(jobs, rampNs, runtimeNs, WorkloadRunner.DEFAULT_SAMPLE_NS);
-                diskUtil = DiskUtil.lines(devices.usedDisks(m), (System.nanoTime() - t0) / 1_000_000L);
+                WorkloadRunner.RunResult result = WorkloadRunner.run(jobs, p.rampNs(), p.runtimeNs(),
+                        WorkloadRunner.DEFAULT_SAMPLE_NS);
+                List<String> diskUtil = DiskUtil.lines(p.devices().usedDisks(m), (System.nanoTime() - t0) / 1_000_000L);
+                ZbdOptions.Check zoneCheck = null;
                 if (zbd != null) {
                     zoneCheck = ZbdOptions.check(disk, zbdJobs);
                     deviceLine += "; zonemode=zbd, " + disk.zones().nrZones() + " zones of "
@@ -298,80 +349,105 @@ public final class BenchMain implements Callable<Integer> {
                             + zbdJobs.get(0).maxOpen() + String.join("", m.device(0).zoneNotes().stream()
                                     .map(n -> "; null_blk: " + n).toList());
                 }
+                return new Outcome(result, deviceLine, diskUtil, zoneCheck);
             } finally {
                 for (SwQueue q : queues) {
                     q.close();
                 }
             }
         }
+    }
 
-        List<FioReport.Unit> units = FioReport.units(result, group);
-        String report;
-        if (fmt.equals("json")) {
-            Map<String, String> global = new LinkedHashMap<>();
-            global.put("rw", mode.fioName());
-            global.put("bs", Long.toString(bsBytes));
-            global.put("iodepth", Integer.toString(iodepth));
-            global.put("numjobs", Integer.toString(numjobs));
-            if (runtime != null) {
-                global.put("runtime", runtime);
-            }
-            if (timed) {
-                global.put("time_based", "1");
-            }
-            global.put("size", Long.toString(sizeBytes));
-            if (offBytes != 0) {
-                global.put("offset", Long.toString(offBytes));
-            }
-            if (mode.mixed()) {
-                global.put("rwmixread", Integer.toString(mix));
-            }
-            if (rampNs > 0) {
-                global.put("ramp_time", rampTime);
-            }
-            if (vm != VerifyMode.NONE) {
-                global.put("verify", vm.toString());
-                global.put("do_verify", doVer ? "1" : "0");
-            }
-            global.put("ioengine", "jblk");
-            global.put("nullb", NullbParams.parse(nullb).toString());
-            if (filename != null) {
-                global.put("filename", filename);
-            }
-            perDevice.forEach((dev, attrs) -> global.put("nullb" + dev, attrs));
-            global.put("driver", drv.toString());
-            global.put("ownership", own.toString());
-            Map<String, String> jobOpts = new LinkedHashMap<>();
-            jobOpts.put("name", name);
-            Map<String, String> info = new LinkedHashMap<>();
-            info.put("device", deviceLine);
-            info.put("latency", "submitBio to bio callback; clat_ns = lat_ns; slat not measured"
-                    + (clatSample > 1 ? "; 1 in " + clatSample + " I/Os timed" : ""));
-            if (zoneCheck != null) {
-                info.put("zone_report", zoneCheck.summary());
-            }
-            info.put("alloc_bytes_per_io_submitters", result.allocBytesJobs < 0 || result.totalIos() == 0 ? "n/a"
-                    : String.format(Locale.ROOT, "%.3f", (double) result.allocBytesJobs / result.totalIos()));
-            info.put("alloc_bytes_per_io_all_threads", result.allocBytesAll < 0 || result.totalIos() == 0 ? "n/a"
-                    : String.format(Locale.ROOT, "%.3f", (double) result.allocBytesAll / result.totalIos()));
-            report = FioJson.write(units, global, jobOpts, info, Version.VERSION);
-        } else {
-            String header = String.format(Locale.ROOT,
-                    "%s: (g=0): rw=%s, bs=(R) %dB-%dB, (W) %dB-%dB, (T) %dB-%dB, ioengine=jblk, iodepth=%d%n"
-                            + "Starting %d thread%s",
-                    name, mode.fioName(), bsBytes, bsBytes, bsBytes, bsBytes, bsBytes, bsBytes, iodepth, numjobs,
-                    numjobs == 1 ? "" : "s");
-            report = FioText.write(units, header, deviceLine, Version.VERSION) + DiskUtil.section(diskUtil);
+    /** The report in fio's JSON schema. */
+    private String json(Plan p, Outcome o, List<FioReport.Unit> units) {
+        Map<String, String> jobOpts = new LinkedHashMap<>();
+        jobOpts.put("name", name);
+        return FioJson.write(units, globalOptions(p), jobOpts, info(o), Version.VERSION);
+    }
+
+    /** fio's "global options": what was asked for, as fio echoes its options. */
+    private Map<String, String> globalOptions(Plan p) {
+        Map<String, String> global = new LinkedHashMap<>();
+        global.put("rw", p.mode().fioName());
+        global.put("bs", Long.toString(p.bsBytes()));
+        global.put("iodepth", Integer.toString(iodepth));
+        global.put("numjobs", Integer.toString(numjobs));
+        if (runtime != null) {
+            global.put("runtime", runtime);
         }
+        if (p.timed()) {
+            global.put("time_based", "1");
+        }
+        global.put("size", Long.toString(p.sizeBytes()));
+        if (p.offBytes() != 0) {
+            global.put("offset", Long.toString(p.offBytes()));
+        }
+        if (p.mode().mixed()) {
+            global.put("rwmixread", Integer.toString(p.mix()));
+        }
+        if (p.rampNs() > 0) {
+            global.put("ramp_time", rampTime);
+        }
+        if (p.vm() != VerifyMode.NONE) {
+            global.put("verify", p.vm().toString());
+            global.put("do_verify", p.doVer() ? "1" : "0");
+        }
+        global.put("ioengine", "jblk");
+        global.put("nullb", NullbParams.parse(nullb).toString());
+        if (filename != null) {
+            global.put("filename", filename);
+        }
+        perDevice.forEach((dev, attrs) -> global.put("nullb" + dev, attrs));
+        global.put("driver", p.drv().toString());
+        global.put("ownership", p.own().toString());
+        return global;
+    }
+
+    /** jblk's own notes in the JSON report: the device, what latency means, zones, allocation per I/O. */
+    private Map<String, String> info(Outcome o) {
+        WorkloadRunner.RunResult result = o.result();
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("device", o.deviceLine());
+        info.put("latency", "submitBio to bio callback; clat_ns = lat_ns; slat not measured"
+                + (clatSample > 1 ? "; 1 in " + clatSample + " I/Os timed" : ""));
+        if (o.zoneCheck() != null) {
+            info.put("zone_report", o.zoneCheck().summary());
+        }
+        info.put("alloc_bytes_per_io_submitters", perIo(result.allocBytesJobs, result.totalIos()));
+        info.put("alloc_bytes_per_io_all_threads", perIo(result.allocBytesAll, result.totalIos()));
+        return info;
+    }
+
+    private static String perIo(long bytes, long ios) {
+        return bytes < 0 || ios == 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) bytes / ios);
+    }
+
+    /** The report as fio's normal text, with the disk stats section. */
+    private String text(Plan p, Outcome o, List<FioReport.Unit> units) {
+        long bsBytes = p.bsBytes();
+        String header = String.format(Locale.ROOT,
+                "%s: (g=0): rw=%s, bs=(R) %dB-%dB, (W) %dB-%dB, (T) %dB-%dB, ioengine=jblk, iodepth=%d%n"
+                        + "Starting %d thread%s",
+                name, p.mode().fioName(), bsBytes, bsBytes, bsBytes, bsBytes, bsBytes, bsBytes, iodepth, numjobs,
+                numjobs == 1 ? "" : "s");
+        return FioText.write(units, header, o.deviceLine(), Version.VERSION) + DiskUtil.section(o.diskUtil());
+    }
+
+    /** Writes the report to --output or stdout (with the zone report after normal text). */
+    private void emit(String report, ZbdOptions.Check zoneCheck, boolean json) {
         if (output != null) {
             ReportFile.write("--output", output, report);
-        } else {
-            out.print(report);
-            if (zoneCheck != null && !fmt.equals("json")) {
-                out.print(zoneCheck.text());
-            }
-            out.flush();
+            return;
         }
+        out.print(report);
+        if (zoneCheck != null && !json) {
+            out.print(zoneCheck.text());
+        }
+        out.flush();
+    }
+
+    /** 1 when the zone check found a mismatch or a job failed (each said on stderr), else 0. */
+    private int exitStatus(ZbdOptions.Check zoneCheck, List<FioReport.Unit> units) {
         int status = 0;
         if (zoneCheck != null && zoneCheck.mismatches() != 0) {
             err.println("jblk bench: " + zoneCheck.summary());

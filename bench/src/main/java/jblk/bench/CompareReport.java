@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import jblk.json.JsonWriter;
 
 /**
  * The results of {@code ./jblk compare}: every run's numbers by workload and variant, their

@@ -3,6 +3,7 @@ package jblk.bench;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import jblk.json.JsonWriter;
 import org.HdrHistogram.Histogram;
 
 /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import jblk.json.Json;
 import org.junit.jupiter.api.Test;
 
 /** The comparison's arithmetic and verdicts on known numbers (no timing involved). */

@@ -7,9 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import jblk.blockcore.BlkStatus;
-import jblk.blockcore.EhTimerReturn;
 import jblk.blockcore.Errno;
-import jblk.blockcore.HwQueue;
 import jblk.blockcore.ReqOp;
 import jblk.blockcore.SwQueue;
 import jblk.nullblk.DriverKind;
@@ -18,6 +16,7 @@ import jblk.nullblk.NullCmd;
 import jblk.nullblk.NullQueue;
 import jblk.nullblk.NullbDevice;
 import jblk.nullblk.NullbParams;
+import jblk.safety.ForwardingOperations;
 import jblk.safety.Operations;
 import jblk.safety.Ownership;
 import jblk.safety.RequestRef;
@@ -153,53 +152,8 @@ class IoJobTest {
         }
     }
 
-    /** A safe-driver wrapper that flips one byte of every read before it completes: a corrupting device. */
-    /** Forwards every call to the null_blk driver it wraps. */
-    static class Forwarding implements Operations<NullCmd, NullQueue> {
-        final Operations<NullCmd, NullQueue> ops;
-
-        Forwarding(Operations<NullCmd, NullQueue> ops) {
-            this.ops = ops;
-        }
-
-        @Override
-        public NullCmd newRequestData(int hctxIdx) {
-            return ops.newRequestData(hctxIdx);
-        }
-
-        @Override
-        public NullQueue initHctx(HwQueue hctx) {
-            return ops.initHctx(hctx);
-        }
-
-        @Override
-        public void exitHctx(NullQueue hw, int hctxIdx) {
-            ops.exitHctx(hw, hctxIdx);
-        }
-
-        @Override
-        public BlkStatus queueRq(NullQueue hw, RequestRef<NullCmd> rq, boolean isLast) {
-            return ops.queueRq(hw, rq, isLast);
-        }
-
-        @Override
-        public void commitRqs(NullQueue hw) {
-            ops.commitRqs(hw);
-        }
-
-        @Override
-        public void complete(RequestRef<NullCmd> rq) {
-            ops.complete(rq);
-        }
-
-        @Override
-        public EhTimerReturn timeout(RequestRef<NullCmd> rq) {
-            return ops.timeout(rq);
-        }
-    }
-
     /** Flips a payload byte of every read. */
-    static final class CorruptReads extends Forwarding {
+    static final class CorruptReads extends ForwardingOperations<NullCmd, NullQueue> {
         CorruptReads(Operations<NullCmd, NullQueue> ops) {
             super(ops);
         }
@@ -210,7 +164,7 @@ class IoJobTest {
                 int at = rq.bufOffset() + 1000;
                 rq.buffer().put(at, (byte) (rq.buffer().get(at) ^ 0x10));
             }
-            ops.complete(rq);
+            super.complete(rq);
         }
     }
 
@@ -234,7 +188,7 @@ class IoJobTest {
     }
 
     /** Acknowledges the first overwrite without storing it: the lost write fio's numberio exists to catch. */
-    static final class DropOneOverwrite extends Forwarding {
+    static final class DropOneOverwrite extends ForwardingOperations<NullCmd, NullQueue> {
         private final java.util.Set<Long> written = new java.util.HashSet<>();
         volatile long droppedAt = -1;
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import jblk.json.Json;
 
 /**
  * One fio run with the nbd engine against an NBD URI, and what the benchmark takes from its JSON
@@ -48,7 +49,7 @@ final class FioRun {
             throw new IOException("fio failed (exit " + p.exitValue() + "): " + String.join(" ", cmd) + "\n"
                     + Files.readString(errFile, StandardCharsets.UTF_8));
         }
-        Object json = Json.parse(Files.readString(output, StandardCharsets.UTF_8));
+        Object json = Json.parseToolOutput(Files.readString(output, StandardCharsets.UTF_8));
         String dir = rw.contains("read") ? "read" : "write";
         double err = Json.number(json, "jobs", 0, "error");
         if (err != 0) {

@@ -71,12 +71,58 @@ public final class NbdBenchMain implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "also write the table to FILE")
     Path output;
 
+    /** The servers under test, jblk's first (one per --spin-us value) and nbdkit last, with their URIs. */
+    private record Servers(List<String> names, List<String> uris, Process nbdkit) {
+        int count() {
+            return names.size();
+        }
+
+        int nbdkitIndex() {
+            return names.size() - 1;
+        }
+    }
+
+    /** Per cell, server and repetition: IOPS, p99 (ns), server CPU per I/O (us), fio's CPU (%). */
+    private record Samples(double[][][] iops, double[][][] p99, double[][][] cpu, double[][][] fioCpu) {
+        Samples(int cells, int servers, int reps) {
+            this(new double[cells][servers][reps], new double[cells][servers][reps], new double[cells][servers][reps],
+                    new double[cells][servers][reps]);
+        }
+    }
+
     /** picocli fills the options. */
     public NbdBenchMain() {
     }
 
     @Override
     public Integer call() throws Exception {
+        List<String[]> parsed = checkOptions();
+        NbdLog.setLevel(NbdLog.Level.WARN);
+        Path dir = Files.createTempDirectory("jblk-nbd-bench");
+        DriverKind kind = DriverKind.parse(driver);
+        Ownership own = Ownership.parse(ownership);
+        String params = nullb + " size=" + sizeMiB;
+        List<NbdServer> jblk = new ArrayList<>();
+        Process[] kit = new Process[1];
+        try (NullBlkModule module = NullBlkModule.load(params, kind, own)) {
+            GenDisk disk = module.device(0).disk();
+            NbdExport export = new NbdExport(disk, "", NbdMain.describe(disk, kind, own), false);
+            Servers servers = startServers(export, dir, jblk, kit);
+            printHeader(export, params, kind, own);
+            fillAndWarm(servers, dir);
+            long allocBefore = allocated(jblk);
+            long reqBefore = requests(jblk);
+            List<String> example = new ArrayList<>();
+            Samples samples = measure(parsed, servers, dir, example);
+            report(parsed, servers, samples, requests(jblk) - reqBefore, allocated(jblk) - allocBefore, example);
+        } finally {
+            stop(jblk, kit[0], dir);
+        }
+        return 0;
+    }
+
+    /** Checks the numbers, the tools and the cells; returns the cells as [rw, qd]. */
+    private List<String[]> checkOptions() {
         for (long us : spinUs) {
             SpinPolicy.of(us * 1000); // checks the range
         }
@@ -94,117 +140,123 @@ public final class NbdBenchMain implements Callable<Integer> {
             }
             parsed.add(p);
         }
-        NbdLog.setLevel(NbdLog.Level.WARN);
-        Path dir = Files.createTempDirectory("jblk-nbd-bench");
-        DriverKind kind = DriverKind.parse(driver);
-        Ownership own = Ownership.parse(ownership);
-        String params = nullb + " size=" + sizeMiB;
-        Process kit = null;
-        List<NbdServer> servers = new ArrayList<>();
-        try (NullBlkModule module = NullBlkModule.load(params, kind, own)) {
-            GenDisk disk = module.device(0).disk();
-            NbdExport export = new NbdExport(disk, "", NbdMain.describe(disk, kind, own), false);
-            // One jblk server per --spin-us value (all on the same disk, used one at a time), then nbdkit.
-            List<String> name = new ArrayList<>();
-            List<String> uri = new ArrayList<>();
-            for (long us : spinUs) {
-                NbdServer.Options o = NbdServer.Options.defaults().withSpin(SpinPolicy.of(us * 1000));
-                NbdServer srv = NbdServer.unix(export, dir.resolve("jblk-" + us + ".sock"), o);
-                servers.add(srv);
-                name.add(spinUs.size() == 1 ? "jblk" : "jblk/spin" + us);
-                uri.add(srv.uri());
-            }
-            kit = startNbdkit(dir);
-            name.add("nbdkit");
-            uri.add("nbd+unix:///?socket=" + dir.resolve("nbdkit.sock"));
-            int n = name.size();
-            int kitIdx = n - 1;
-            System.out.printf(Locale.ROOT, "nbd-bench: %s vs nbdkit %s memory %dM; fio %s, bs=%s, runtime %d s "
-                    + "(+%d s ramp), %d reps, interleaved%n", export.description(), nbdkitVersion(), sizeMiB,
-                    fioVersion(), bs, runtime, ramp, reps);
-            System.out.println("nbd-bench: jblk null_blk parameters: " + params + " (driver " + kind + ", ownership "
-                    + own + "); socket polling: " + spinUs.stream().map(u -> u + " us").reduce((x, y) -> x + ", " + y).get()
-                    + " (at most " + SpinPolicy.of(0).maxSpinners() + " polling reader(s))");
-            System.out.println("nbd-bench: load average at start: " + loadAverage() + ", "
-                    + Runtime.getRuntime().availableProcessors() + " CPUs");
-            // Fill both disks so reads read data, then warm every server up (jblk's JIT).
-            for (int s : new int[] {0, kitIdx}) {
-                Path out = dir.resolve("fill-" + s + ".json");
-                FioRun.run(FioRun.command(fio, uri.get(s), "write", "1M", 4, sizeMiB, 0, 0, out), out, "write");
-            }
-            for (int s = 0; s < n; s++) {
-                Path out = dir.resolve("warm-" + s + ".json");
-                FioRun.run(FioRun.command(fio, uri.get(s), "randrw", bs, 32, sizeMiB, 3, 0, out), out, "randread");
-            }
-            long allocBefore = allocated(servers);
-            long reqBefore = requests(servers);
-            double[][][] iops = new double[parsed.size()][n][reps];
-            double[][][] p99 = new double[parsed.size()][n][reps];
-            double[][][] cpu = new double[parsed.size()][n][reps];
-            double[][][] fioCpu = new double[parsed.size()][n][reps];
-            long jblkPid = ProcessHandle.current().pid();
-            List<String> example = null;
-            for (int r = 0; r < reps; r++) {
-                for (int c = 0; c < parsed.size(); c++) {
-                    String rw = parsed.get(c)[0];
-                    int qd = Integer.parseInt(parsed.get(c)[1]);
-                    for (int k = 0; k < n; k++) {
-                        int s = (r + c + k) % n; // rotate who goes first, per cell and repetition
-                        Path out = dir.resolve(s + "-" + rw + "-" + qd + "-" + r + ".json");
-                        List<String> cmd = FioRun.command(fio, uri.get(s), rw, bs, qd, sizeMiB, runtime, ramp, out);
-                        if (example == null) {
-                            example = cmd;
-                        }
-                        long pid = s == kitIdx ? kit.pid() : jblkPid;
-                        long cpu0 = cpuTicks(pid);
-                        FioRun.Result res = FioRun.run(cmd, out, rw);
-                        long cpu1 = cpuTicks(pid);
-                        iops[c][s][r] = res.iops();
-                        p99[c][s][r] = res.p99Ns();
-                        fioCpu[c][s][r] = res.fioCpuPct();
-                        // Server CPU over the whole fio run (ramp included) per I/O counted after the ramp:
-                        // scaled by runtime / (runtime + ramp) to compare like with like.
-                        cpu[c][s][r] = cpu0 < 0 || cpu1 < 0 ? Double.NaN
-                                : (cpu1 - cpu0) * (1e6 / TICKS_PER_SECOND) * runtime / (runtime + ramp) / res.ios();
-                        System.out.printf(Locale.ROOT, "  rep %d %-10s qd%-3d %-14s %9.0f IOPS  p99 %7.1f us  server %5.1f us "
-                                + "CPU/IO  fio %3.0f%% CPU%n", r + 1, rw, qd, name.get(s), res.iops(), res.p99Ns() / 1000,
-                                cpu[c][s][r], res.fioCpuPct());
-                    }
-                }
-            }
-            String table = table(parsed, name, iops, p99, cpu, fioCpu);
-            System.out.println();
-            System.out.print(table);
-            long reqs = requests(servers) - reqBefore;
-            long alloc = allocated(servers) - allocBefore;
-            String allocLine = reqs > 0 && alloc >= 0 ? String.format(Locale.ROOT,
-                    "jblk server heap allocation on connection threads: %.2f bytes/request (%d bytes, %d requests, "
-                    + "connection setup included)%n", (double) alloc / reqs, alloc, reqs) : "";
-            System.out.print(allocLine);
-            System.out.println("fio command per run, e.g.: " + String.join(" ", example));
-            if (output != null) {
-                Path outDir = output.toAbsolutePath().getParent();
-                if (outDir != null) {
-                    Files.createDirectories(outDir);   // like fio's --output: missing directories are made
-                }
-                Files.writeString(output, table + allocLine, StandardCharsets.UTF_8);
-            }
-        } finally {
-            for (NbdServer srv : servers) {
-                srv.close();
-            }
-            if (kit != null) {
-                kit.destroy();
-                kit.waitFor(10, TimeUnit.SECONDS);
-            }
-            try (var st = Files.list(dir)) {
-                for (Path p : (Iterable<Path>) st::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(dir);
+        return parsed;
+    }
+
+    /**
+     * One jblk server per --spin-us value (all on the same disk, used one at a time), then nbdkit.
+     * Each is recorded in {@code jblk} / {@code kit} as soon as it runs, so {@link #stop} finds it.
+     */
+    private Servers startServers(NbdExport export, Path dir, List<NbdServer> jblk, Process[] kit) throws Exception {
+        List<String> name = new ArrayList<>();
+        List<String> uri = new ArrayList<>();
+        for (long us : spinUs) {
+            NbdServer.Options o = NbdServer.Options.defaults().withSpin(SpinPolicy.of(us * 1000));
+            NbdServer srv = NbdServer.unix(export, dir.resolve("jblk-" + us + ".sock"), o);
+            jblk.add(srv);
+            name.add(spinUs.size() == 1 ? "jblk" : "jblk/spin" + us);
+            uri.add(srv.uri());
         }
-        return 0;
+        kit[0] = startNbdkit(dir);
+        name.add("nbdkit");
+        uri.add("nbd+unix:///?socket=" + dir.resolve("nbdkit.sock"));
+        return new Servers(name, uri, kit[0]);
+    }
+
+    private void printHeader(NbdExport export, String params, DriverKind kind, Ownership own) throws Exception {
+        System.out.printf(Locale.ROOT, "nbd-bench: %s vs nbdkit %s memory %dM; fio %s, bs=%s, runtime %d s "
+                + "(+%d s ramp), %d reps, interleaved%n", export.description(), nbdkitVersion(), sizeMiB,
+                fioVersion(), bs, runtime, ramp, reps);
+        System.out.println("nbd-bench: jblk null_blk parameters: " + params + " (driver " + kind + ", ownership "
+                + own + "); socket polling: " + spinUs.stream().map(u -> u + " us").reduce((x, y) -> x + ", " + y).get()
+                + " (at most " + SpinPolicy.of(0).maxSpinners() + " polling reader(s))");
+        System.out.println("nbd-bench: load average at start: " + loadAverage() + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs");
+    }
+
+    /** Fills both disks so reads read data, then warms every server up (jblk's JIT). */
+    private void fillAndWarm(Servers servers, Path dir) throws Exception {
+        for (int s : new int[] {0, servers.nbdkitIndex()}) {
+            Path out = dir.resolve("fill-" + s + ".json");
+            FioRun.run(FioRun.command(fio, servers.uris().get(s), "write", "1M", 4, sizeMiB, 0, 0, out), out, "write");
+        }
+        for (int s = 0; s < servers.count(); s++) {
+            Path out = dir.resolve("warm-" + s + ".json");
+            FioRun.run(FioRun.command(fio, servers.uris().get(s), "randrw", bs, 32, sizeMiB, 3, 0, out), out, "randread");
+        }
+    }
+
+    /** Every cell on every server, interleaved, --reps times; prints each run; {@code example} gets the first command. */
+    private Samples measure(List<String[]> parsed, Servers servers, Path dir, List<String> example) throws Exception {
+        int n = servers.count();
+        Samples m = new Samples(parsed.size(), n, reps);
+        long jblkPid = ProcessHandle.current().pid();
+        for (int r = 0; r < reps; r++) {
+            for (int c = 0; c < parsed.size(); c++) {
+                String rw = parsed.get(c)[0];
+                int qd = Integer.parseInt(parsed.get(c)[1]);
+                for (int k = 0; k < n; k++) {
+                    int s = (r + c + k) % n; // rotate who goes first, per cell and repetition
+                    Path out = dir.resolve(s + "-" + rw + "-" + qd + "-" + r + ".json");
+                    List<String> cmd = FioRun.command(fio, servers.uris().get(s), rw, bs, qd, sizeMiB, runtime, ramp, out);
+                    if (example.isEmpty()) {
+                        example.addAll(cmd);
+                    }
+                    long pid = s == servers.nbdkitIndex() ? servers.nbdkit().pid() : jblkPid;
+                    long cpu0 = cpuTicks(pid);
+                    FioRun.Result res = FioRun.run(cmd, out, rw);
+                    long cpu1 = cpuTicks(pid);
+                    m.iops()[c][s][r] = res.iops();
+                    m.p99()[c][s][r] = res.p99Ns();
+                    m.fioCpu()[c][s][r] = res.fioCpuPct();
+                    // Server CPU over the whole fio run (ramp included) per I/O counted after the ramp:
+                    // scaled by runtime / (runtime + ramp) to compare like with like.
+                    m.cpu()[c][s][r] = cpu0 < 0 || cpu1 < 0 ? Double.NaN
+                            : (cpu1 - cpu0) * (1e6 / TICKS_PER_SECOND) * runtime / (runtime + ramp) / res.ios();
+                    System.out.printf(Locale.ROOT, "  rep %d %-10s qd%-3d %-14s %9.0f IOPS  p99 %7.1f us  server %5.1f us "
+                            + "CPU/IO  fio %3.0f%% CPU%n", r + 1, rw, qd, servers.names().get(s), res.iops(),
+                            res.p99Ns() / 1000, m.cpu()[c][s][r], res.fioCpuPct());
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The table, jblk's allocation per request and an example fio command; the table also to --output. */
+    private void report(List<String[]> parsed, Servers servers, Samples m, long reqs, long alloc, List<String> example)
+            throws IOException {
+        String table = table(parsed, servers.names(), m.iops(), m.p99(), m.cpu(), m.fioCpu());
+        System.out.println();
+        System.out.print(table);
+        String allocLine = reqs > 0 && alloc >= 0 ? String.format(Locale.ROOT,
+                "jblk server heap allocation on connection threads: %.2f bytes/request (%d bytes, %d requests, "
+                + "connection setup included)%n", (double) alloc / reqs, alloc, reqs) : "";
+        System.out.print(allocLine);
+        System.out.println("fio command per run, e.g.: " + String.join(" ", example));
+        if (output != null) {
+            Path outDir = output.toAbsolutePath().getParent();
+            if (outDir != null) {
+                Files.createDirectories(outDir);   // like fio's --output: missing directories are made
+            }
+            Files.writeString(output, table + allocLine, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Closes the jblk servers, stops nbdkit and removes the sockets and fio outputs. */
+    private static void stop(List<NbdServer> jblk, Process kit, Path dir) throws Exception {
+        for (NbdServer srv : jblk) {
+            srv.close();
+        }
+        if (kit != null) {
+            kit.destroy();
+            kit.waitFor(10, TimeUnit.SECONDS);
+        }
+        try (var st = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) st::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 
     private static long allocated(List<NbdServer> servers) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import jblk.json.Json;
 import jblk.nullblk.DriverKind;
 import jblk.safety.Ownership;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +58,7 @@ class FioVerifyTest {
             Tools.Result r = Tools.run(Duration.ofSeconds(90), tmp,
                     List.of("fio", "--output-format=json", "--output=" + out, job.toString()));
             r.ok();
-            Object json = Json.parse(Files.readString(out));
+            Object json = Json.parseToolOutput(Files.readString(out));
             List<?> jobs = (List<?>) Json.at(json, "jobs");
             assertEquals(2, jobs.size());
             for (int i = 0; i < 2; i++) {

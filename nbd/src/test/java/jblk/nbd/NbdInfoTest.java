@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import jblk.json.Json;
 import jblk.nullblk.DriverKind;
 import jblk.safety.Ownership;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +33,7 @@ class NbdInfoTest {
     void showsSizeBlockSizesAndFlags() throws Exception {
         try (Served s = Served.start("memory_backed=1 size=64 discard=1 irqmode=0")) {
             Tools.Result r = Tools.run(T, "nbdinfo", "--json", s.uri()).ok();
-            Map<?, ?> e = export(Json.parse(r.out()));
+            Map<?, ?> e = export(Json.parseToolOutput(r.out()));
             assertEquals(64.0 * 1024 * 1024, Json.number(e, "export-size"));
             assertEquals(512.0, Json.number(e, "block_size_minimum"));
             assertEquals(4096.0, Json.number(e, "block_size_preferred"));
@@ -44,7 +45,7 @@ class NbdInfoTest {
             assertEquals(true, e.get("can_trim"), "discard=1 gives TRIM");
             assertEquals(true, e.get("can_zero"), "memory_backed gives WRITE_ZEROES");
             assertEquals(List.of("base:allocation"), e.get("contexts"));
-            assertEquals(true, Json.at(Json.parse(r.out()), "structured"));
+            assertEquals(Boolean.TRUE, Json.at(Json.parseToolOutput(r.out()), "structured"));
             // The human-readable form too.
             String text = Tools.run(T, "nbdinfo", s.uri()).ok().out();
             assertTrue(text.contains("export-size: 67108864"), text);
@@ -57,7 +58,7 @@ class NbdInfoTest {
         try (Served s = Served.start("memory_backed=1 size=16 bs=4096", DriverKind.RAW, Ownership.OFF,
                 "disk one", true)) {
             assertTrue(s.uri().contains("disk%20one"), s.uri());
-            Map<?, ?> e = export(Json.parse(Tools.run(T, "nbdinfo", "--json", s.uri()).ok().out()));
+            Map<?, ?> e = export(Json.parseToolOutput(Tools.run(T, "nbdinfo", "--json", s.uri()).ok().out()));
             assertEquals(16.0 * 1024 * 1024, Json.number(e, "export-size"));
             assertEquals(4096.0, Json.number(e, "block_size_minimum"), "minimum = logical block size");
             assertEquals(true, e.get("is_read_only"));
@@ -65,7 +66,7 @@ class NbdInfoTest {
             assertEquals(false, e.get("can_zero"));
             assertEquals(false, e.get("can_fua"));
             // LIST shows the name and the description.
-            Object list = Json.parse(Tools.run(T, "nbdinfo", "--list", "--json", s.uri()).ok().out());
+            Object list = Json.parseToolOutput(Tools.run(T, "nbdinfo", "--list", "--json", s.uri()).ok().out());
             Map<?, ?> le = export(list);
             assertEquals("disk one", le.get("export-name"));
             assertEquals("test disk nullb0", le.get("description"));
@@ -79,7 +80,7 @@ class NbdInfoTest {
     void mapShowsDataAndHoles() throws Exception {
         try (Served s = Served.start("memory_backed=1 size=64 irqmode=1")) {
             // A fresh disk is one hole.
-            Object fresh = Json.parse(Tools.run(T, "nbdinfo", "--map", "--json", s.uri()).ok().out());
+            Object fresh = Json.parseToolOutput(Tools.run(T, "nbdinfo", "--map", "--json", s.uri()).ok().out());
             assertEquals(1, ((List<?>) fresh).size(), fresh.toString());
             assertEquals(3.0, Json.number(fresh, 0, "type"));
             // Write 1 MiB at 1 MiB and 4 KiB at 40 MiB.
@@ -90,7 +91,7 @@ class NbdInfoTest {
                 assertEquals(0, c.write(2, 40 << 20, page).error());
                 c.disc();
             }
-            Object map = Json.parse(Tools.run(T, "nbdinfo", "--map", "--json", s.uri()).ok().out());
+            Object map = Json.parseToolOutput(Tools.run(T, "nbdinfo", "--map", "--json", s.uri()).ok().out());
             List<?> l = (List<?>) map;
             assertEquals(5, l.size(), map.toString());
             long[][] want = {
@@ -104,7 +105,7 @@ class NbdInfoTest {
             // A WRITE_ZEROES without NO_HOLE punches the hole again (qemu-io's write -z).
             if (Tools.find("qemu-io") != null) {
                 Tools.run(T, "qemu-io", "-f", "raw", "-c", "write -z -u 40M 4k", s.uri()).ok();
-                Object after = Json.parse(Tools.run(T, "nbdinfo", "--map", "--json", s.uri()).ok().out());
+                Object after = Json.parseToolOutput(Tools.run(T, "nbdinfo", "--map", "--json", s.uri()).ok().out());
                 assertEquals(3, ((List<?>) after).size(), after.toString());
             }
         }

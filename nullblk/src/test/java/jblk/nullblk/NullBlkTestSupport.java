@@ -17,9 +17,10 @@ import java.util.function.Predicate;
 import jblk.blockcore.Bio;
 import jblk.blockcore.BioEndIo;
 import jblk.blockcore.BlkStatus;
-import jblk.blockcore.HwQueue;
+import jblk.blockcore.EhTimerReturn;
 import jblk.blockcore.ReqOp;
 import jblk.blockcore.SwQueue;
+import jblk.safety.ForwardingOperations;
 import jblk.safety.Operations;
 import jblk.safety.Ownership;
 import jblk.safety.RequestRef;
@@ -136,22 +137,17 @@ final class NullBlkTestSupport {
 
     /**
      * Wraps the safe null_blk driver: requests the predicate selects are held (never ended by the
-     * driver) until the test releases them; everything else is passed through. It declares no
-     * timeout, poll or queueRqs, so held requests are simply re-armed at expiry.
+     * driver) until the test releases them; everything else is passed through. Its timeout re-arms
+     * the timer, as the core does for a driver without one, so held requests are simply re-armed at
+     * expiry.
      */
-    static final class HoldingOps implements Operations<NullCmd, NullQueue> {
-        final Operations<NullCmd, NullQueue> inner;
+    static final class HoldingOps extends ForwardingOperations<NullCmd, NullQueue> {
         final LinkedBlockingQueue<RequestRef<NullCmd>> held = new LinkedBlockingQueue<>();
         volatile Predicate<RequestRef<NullCmd>> hold;
 
         HoldingOps(Operations<NullCmd, NullQueue> inner, Predicate<RequestRef<NullCmd>> hold) {
-            this.inner = inner;
+            super(inner);
             this.hold = hold;
-        }
-
-        @Override
-        public NullCmd newRequestData(int hctxIdx) {
-            return inner.newRequestData(hctxIdx);
         }
 
         @Override
@@ -160,27 +156,12 @@ final class NullBlkTestSupport {
                 held.add(rq);
                 return BlkStatus.OK;
             }
-            return inner.queueRq(hw, rq, isLast);
+            return super.queueRq(hw, rq, isLast);
         }
 
         @Override
-        public void commitRqs(NullQueue hw) {
-            inner.commitRqs(hw);
-        }
-
-        @Override
-        public void complete(RequestRef<NullCmd> rq) {
-            inner.complete(rq);
-        }
-
-        @Override
-        public NullQueue initHctx(HwQueue hctx) {
-            return inner.initHctx(hctx);
-        }
-
-        @Override
-        public void exitHctx(NullQueue hw, int hctxIdx) {
-            inner.exitHctx(hw, hctxIdx);
+        public EhTimerReturn timeout(RequestRef<NullCmd> rq) {
+            return EhTimerReturn.RESET_TIMER;
         }
 
         /** Stops holding and ends every held request OK; returns how many. */

@@ -41,33 +41,46 @@ final class OperationsVTable<T, H> implements BlkMqOps {
         this.debug = mode == Ownership.DEBUG;
         EnumSet<BlkMqCallback> cb = EnumSet.of(BlkMqCallback.COMMIT_RQS, BlkMqCallback.COMPLETE,
                 BlkMqCallback.INIT_REQUEST, BlkMqCallback.EXIT_REQUEST, BlkMqCallback.SHOW_RQ);
-        Class<?> c = ops.getClass();
-        if (overrides(c, "queueRqs", 2)) {
+        if (implemented(ops, "queueRqs", 2)) {
             cb.add(BlkMqCallback.QUEUE_RQS);
         }
-        if (overrides(c, "poll", 1)) {
+        if (implemented(ops, "poll", 1)) {
             cb.add(BlkMqCallback.POLL);
         }
-        if (overrides(c, "timeout", 1)) {
+        if (implemented(ops, "timeout", 1)) {
             cb.add(BlkMqCallback.TIMEOUT);
         }
-        if (overrides(c, "initHctx", 1)) {
+        if (implemented(ops, "initHctx", 1)) {
             cb.add(BlkMqCallback.INIT_HCTX);
         }
-        if (overrides(c, "exitHctx", 2)) {
+        if (implemented(ops, "exitHctx", 2)) {
             cb.add(BlkMqCallback.EXIT_HCTX);
         }
         this.callbacks = cb;
     }
 
-    /** The {@code HAS_*} constants: does the driver's class define {@code name} itself? */
-    static boolean overrides(Class<?> cls, String name, int params) {
-        for (Class<?> k = cls; k != null && k != Object.class; k = k.getSuperclass()) {
-            for (Method m : k.getDeclaredMethods()) {
-                if (m.getName().equals(name) && m.getParameterCount() == params && !m.isBridge()
-                        && !m.isSynthetic()) {
-                    return true;
-                }
+    /**
+     * The {@code HAS_*} constants: does the driver's class define {@code name} itself? A
+     * {@link ForwardingOperations} implements what its subclass overrides, and what it forwards
+     * when the driver it wraps implements it.
+     */
+    static boolean implemented(Operations<?, ?> ops, String name, int params) {
+        for (Class<?> k = ops.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
+            if (k == ForwardingOperations.class) {
+                return declares(k, name, params)
+                        && implemented(((ForwardingOperations<?, ?>) ops).delegate(), name, params);
+            }
+            if (declares(k, name, params)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean declares(Class<?> k, String name, int params) {
+        for (Method m : k.getDeclaredMethods()) {
+            if (m.getName().equals(name) && m.getParameterCount() == params && !m.isBridge() && !m.isSynthetic()) {
+                return true;
             }
         }
         return false;

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jblk.blockcore.Bio;
 import jblk.blockcore.BlkMqCallback;
 import jblk.blockcore.BlkStatus;
+import jblk.blockcore.EhTimerReturn;
 import jblk.blockcore.HwQueue;
 import jblk.blockcore.ReqFlags;
 import jblk.blockcore.ReqOp;
@@ -102,6 +103,63 @@ class VTableDetectionTest {
         assertFalse(callbacks(new TimeoutDriver()).contains(BlkMqCallback.POLL));
         Set<BlkMqCallback> h = callbacks(new HctxDriver());
         assertTrue(h.contains(BlkMqCallback.INIT_HCTX) && h.contains(BlkMqCallback.EXIT_HCTX), h.toString());
+    }
+
+    /** A wrapper that adds nothing of its own. */
+    static final class Wrapper extends ForwardingOperations<Void, Void> {
+        Wrapper(Operations<Void, Void> ops) {
+            super(ops);
+        }
+    }
+
+    /** A wrapper with a timeout of its own (re-arming, as the test kit does for what it did not lose). */
+    static final class TimeoutWrapper extends ForwardingOperations<Void, Void> {
+        TimeoutWrapper(Operations<Void, Void> ops) {
+            super(ops);
+        }
+
+        @Override
+        public EhTimerReturn timeout(RequestRef<Void> rq) {
+            return super.timeout(rq);
+        }
+    }
+
+    @Test
+    void aForwardingWrapperOffersTheOptionalCallbacksOfTheDriverItWraps() {
+        assertEquals(callbacks(new TestDriver()), callbacks(new Wrapper(new TestDriver())));
+        assertEquals(callbacks(new HctxDriver()), callbacks(new Wrapper(new HctxDriver())));
+        assertEquals(callbacks(new TimeoutDriver()), callbacks(new Wrapper(new Wrapper(new TimeoutDriver()))),
+                "a wrapper of a wrapper asks the driver at the bottom");
+        Set<BlkMqCallback> own = callbacks(new TimeoutWrapper(new HctxDriver()));
+        assertTrue(own.contains(BlkMqCallback.TIMEOUT), "what the wrapper overrides is offered: " + own);
+        assertTrue(own.contains(BlkMqCallback.INIT_HCTX) && own.contains(BlkMqCallback.EXIT_HCTX), own.toString());
+    }
+
+    @Test
+    void aForwardingWrapperWithholdsPollAndQueueRqsSoItSeesEveryRequest() {
+        Set<BlkMqCallback> cb = callbacks(new Wrapper(new PollingDriver()));
+        assertFalse(cb.contains(BlkMqCallback.POLL), cb.toString());
+        assertFalse(cb.contains(BlkMqCallback.QUEUE_RQS), cb.toString());
+    }
+
+    @Test
+    void aForwardingWrapperCalledForAMissingCallbackDoesWhatTheCoreWouldDo() {
+        TimeoutWrapper w = new TimeoutWrapper(new TestDriver());
+        assertEquals(EhTimerReturn.RESET_TIMER, w.timeout(null), "no driver timeout: the timer is re-armed");
+        assertEquals(null, w.initHctx(null), "no driver initHctx: no queue data");
+        TestDriver withTimeout = new TestDriver() {
+            @Override
+            public EhTimerReturn timeout(RequestRef<Void> rq) {
+                return EhTimerReturn.DONE;
+            }
+        };
+        assertEquals(EhTimerReturn.DONE, new TimeoutWrapper(withTimeout).timeout(null), "the driver's timeout decides");
+    }
+
+    @Test
+    void aForwardingWrapperRefusesANullDriver() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Wrapper(null));
+        assertTrue(e.getMessage().contains("null"), e.getMessage());
     }
 
     @Test

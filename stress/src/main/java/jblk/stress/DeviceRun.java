@@ -6,6 +6,7 @@ import jblk.blockcore.BlkStatus;
 import jblk.blockcore.GenDisk;
 import jblk.blockcore.ReqOp;
 import jblk.nullblk.NullbDevice;
+import jblk.testkit.Stamp;
 
 /**
  * One tortured device: the null_blk device, the expected contents, the counters, the buggy

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import jblk.blockcore.Bio;
 import jblk.blockcore.ReqOp;
+import jblk.testkit.Stamp;
 
 /** One torture I/O: its bio, range and buffer, the write sequence it stamped, and its completions. */
 final class Io {

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.EhTimerReturn;
-import jblk.blockcore.HwQueue;
 import jblk.nullblk.NullCmd;
 import jblk.nullblk.NullQueue;
 import jblk.safety.EndOutcome;
+import jblk.safety.ForwardingOperations;
 import jblk.safety.Operations;
 import jblk.safety.RequestRef;
 
@@ -31,7 +31,7 @@ import jblk.safety.RequestRef;
  * <p>Every bio still completes exactly once: a leaked request is ended by {@link #timeout}; a
  * request handed to the wrong thread is processed there, and its timer is reset while it waits.
  */
-final class MisbehavingOps implements Operations<NullCmd, NullQueue> {
+final class MisbehavingOps extends ForwardingOperations<NullCmd, NullQueue> {
     /** Per-request probabilities of each misbehaviour. */
     static final double LEAK = 0.004;
     static final double WRONG_THREAD = 0.02;
@@ -39,7 +39,6 @@ final class MisbehavingOps implements Operations<NullCmd, NullQueue> {
     static final double BURY = 0.02;
     static final double STALE_END = 0.01;
 
-    private final Operations<NullCmd, NullQueue> inner;
     private final int irqmode;
     private final Random random;
 
@@ -62,7 +61,7 @@ final class MisbehavingOps implements Operations<NullCmd, NullQueue> {
     final AtomicLong ownRefused = new AtomicLong();
 
     MisbehavingOps(Operations<NullCmd, NullQueue> inner, int irqmode, long seed, String name) {
-        this.inner = inner;
+        super(inner);
         this.irqmode = irqmode;
         this.random = new Random(seed);
         this.wrongThread = new Thread(this::wrongThreadLoop, "torture-" + name + "-wrong-thread");
@@ -76,21 +75,6 @@ final class MisbehavingOps implements Operations<NullCmd, NullQueue> {
 
     private static long key(RequestRef<?> rq) {
         return rq.generation() << 24 | (long) rq.hwQueueIndex() << 16 | rq.tag();
-    }
-
-    @Override
-    public NullCmd newRequestData(int hctxIdx) {
-        return inner.newRequestData(hctxIdx);
-    }
-
-    @Override
-    public NullQueue initHctx(HwQueue hctx) {
-        return inner.initHctx(hctx);
-    }
-
-    @Override
-    public void exitHctx(NullQueue hw, int hctxIdx) {
-        inner.exitHctx(hw, hctxIdx);
     }
 
     @Override
@@ -109,7 +93,7 @@ final class MisbehavingOps implements Operations<NullCmd, NullQueue> {
             wrongThreadWork.add(() -> processOnWrongThread(hw, rq, k));
             return BlkStatus.OK;
         }
-        BlkStatus st = inner.queueRq(hw, rq, isLast);
+        BlkStatus st = super.queueRq(hw, rq, isLast);
         if (st == BlkStatus.OK && irqmode == 0) {
             afterOwnEnd(rq);
         }
@@ -144,7 +128,7 @@ final class MisbehavingOps implements Operations<NullCmd, NullQueue> {
 
     private void processOnWrongThread(NullQueue hw, RequestRef<NullCmd> rq, long k) {
         try {
-            BlkStatus st = inner.queueRq(hw, rq, true);
+            BlkStatus st = delegate().queueRq(hw, rq, true);
             if (st != BlkStatus.OK) {
                 // RESOURCE / DEV_RESOURCE: the core cannot hear it any more; give it back ourselves.
                 if (rq.requeue(true) != EndOutcome.ENDED) {
@@ -172,13 +156,8 @@ final class MisbehavingOps implements Operations<NullCmd, NullQueue> {
     }
 
     @Override
-    public void commitRqs(NullQueue hw) {
-        inner.commitRqs(hw);
-    }
-
-    @Override
     public void complete(RequestRef<NullCmd> rq) {
-        inner.complete(rq);
+        super.complete(rq);
         // The completion handle has ended the request: a second end, or a later stale one, must be refused.
         afterOwnEnd(rq);
     }
@@ -198,7 +177,7 @@ final class MisbehavingOps implements Operations<NullCmd, NullQueue> {
             resetTimers.incrementAndGet();
             return EhTimerReturn.RESET_TIMER; // still being worked on, on our own thread
         }
-        return inner.timeout(rq);
+        return super.timeout(rq);
     }
 
     /** Leaked requests not yet ended by their timeout. */

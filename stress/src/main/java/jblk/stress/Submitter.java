@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import jblk.blockcore.ReqFlags;
 import jblk.blockcore.ReqOp;
 import jblk.blockcore.SwQueue;
+import jblk.testkit.Stamp;
 
 /**
  * One torture submitter: a thread with its own software queue that keeps up to {@link #DEPTH}

@@ -220,8 +220,25 @@ public final class TortureMain implements Callable<Integer> {
             }
         }
 
+        /** What a device left behind at close: the disk's violation counts, the engine's faults, the leak report. */
+        private record Closed(Map<Violation, Long> counted, long[] faults, CloseReport close, String diskName) {
+        }
+
+        /** Closes the device, prints what it did, and checks it. */
         private void report(DeviceRun d, List<Submitter> subs, List<Chaos> chaos) {
-            Tally t = d.tally;
+            Closed c = close(d);
+            print(d, c);
+            String p = d.label + ": ";
+            checkIo(d, c, subs, chaos, p);
+            if (d.wrapper != null) {
+                checkBuggyDriver(d.wrapper, c, p);
+            }
+            if (runtime >= 10) {
+                checkCoverage(d, c, p);
+            }
+        }
+
+        private Closed close(DeviceRun d) {
             Violations v = d.dev.violations();
             Map<Violation, Long> counted = v == null ? null : v.snapshot();
             long[] faults = d.dev.engine().faultCounts();
@@ -231,7 +248,13 @@ public final class TortureMain implements Callable<Integer> {
             if (d.wrapper != null) {
                 d.wrapper.stop();
             }
+            return new Closed(counted, faults, close, disk.name());
+        }
 
+        /** The device's section of the report: I/Os, statuses, data, faults, the buggy driver, close, problems. */
+        private void print(DeviceRun d, Closed c) {
+            Tally t = d.tally;
+            long[] faults = c.faults();
             out.println();
             out.printf("== %s (%s driver%s) ==%n", d.label, d.dev.driver(),
                     d.wrapper != null ? ", ownership " + mode + ", irqmode " + d.irqmode : ", irqmode " + d.irqmode);
@@ -265,21 +288,25 @@ public final class TortureMain implements Callable<Integer> {
                         + " not refused %d%n", w.injections(), w.outcome(EndOutcome.ALREADY_ENDED),
                         w.outcome(EndOutcome.STALE), w.outcome(EndOutcome.RELEASED), w.outcome(EndOutcome.SHARED),
                         w.outcome(EndOutcome.ENDED));
-                out.printf("  violations counted by the disk: %s%n", counted);
+                out.printf("  violations counted by the disk: %s%n", c.counted());
                 if (mode == Ownership.DEBUG) {
-                    out.printf("  refusal reports logged (debug): %d%n", logs.refusalReports(disk.name()));
+                    out.printf("  refusal reports logged (debug): %d%n", logs.refusalReports(c.diskName()));
                 }
             }
-            out.printf("  close: %s%n", close.leaked().isEmpty() ? "no tag held" : close.leaked().size()
-                    + " request(s) still held a tag: " + close.leaked());
+            out.printf("  close: %s%n", c.close().leaked().isEmpty() ? "no tag held" : c.close().leaked().size()
+                    + " request(s) still held a tag: " + c.close().leaked());
             if (t.noteCount() > 0) {
                 out.printf("  problems (%d, first shown):%n", t.noteCount());
                 for (String n : t.notes()) {
                     out.println("    " + n);
                 }
             }
+        }
 
-            String p = d.label + ": ";
+        /** Every bio completed once with the right data, every error explained, no tag held, reconfiguration worked. */
+        private void checkIo(DeviceRun d, Closed c, List<Submitter> subs, List<Chaos> chaos, String p) {
+            Tally t = d.tally;
+            CloseReport close = c.close();
             long lost = d.outstanding.size();
             boolean drained = true;
             for (Submitter sb : subs) {
@@ -296,61 +323,59 @@ public final class TortureMain implements Callable<Integer> {
             checks.check(t.unexpectedErrors.sum() == 0, p + "every error is explained by an injected fault ("
                     + t.unexpectedErrors.sum() + " unexplained)");
             checks.check(close.leaked().isEmpty(), p + "no tag held at close (" + close.leaked().size() + " held)");
-            for (Chaos c : chaos) {
-                if (c.run == d) {
-                    checks.check(c.failure == null, p + "reconfiguration under I/O succeeded"
-                            + (c.failure != null ? " (" + c.failure + ")" : ""));
+            for (Chaos ch : chaos) {
+                if (ch.run == d) {
+                    checks.check(ch.failure == null, p + "reconfiguration under I/O succeeded"
+                            + (ch.failure != null ? " (" + ch.failure + ")" : ""));
                 }
             }
-            if (w != null) {
-                checks.check(w.outcome(EndOutcome.ENDED) == 0 && w.injections() > 0,
-                        p + "every injected violation was refused (" + w.injections() + " injected, "
-                                + w.outcome(EndOutcome.ENDED) + " went through)");
-                boolean exact = true;
-                StringBuilder diff = new StringBuilder();
-                for (Violation k : Violation.values()) {
-                    long want = 0;
-                    switch (k) {
-                        case ALREADY_ENDED:
-                            want = w.outcome(EndOutcome.ALREADY_ENDED);
-                            break;
-                        case STALE:
-                            want = w.outcome(EndOutcome.STALE);
-                            break;
-                        case RELEASED:
-                            want = w.outcome(EndOutcome.RELEASED);
-                            break;
-                        case SHARED:
-                            want = w.outcome(EndOutcome.SHARED);
-                            break;
-                        default:
-                            want = 0;
-                    }
-                    long got = counted.get(k);
-                    if (got != want) {
-                        exact = false;
-                        diff.append(' ').append(k).append(" counted ").append(got).append(" injected ").append(want);
-                    }
-                }
-                checks.check(exact, p + "violation counts match the injections kind by kind"
-                        + (exact ? "" : ":" + diff));
-                checks.check(w.leaks.get() == w.leaksEnded.get() && w.ownRefused.get() == 0,
-                        p + "every leaked request was ended by its timeout (" + w.leaks.get() + " leaked, "
-                                + w.leaksEnded.get() + " ended)");
-                if (mode == Ownership.DEBUG) {
-                    long total = v == null ? 0 : counted.values().stream().mapToLong(Long::longValue).sum();
-                    checks.check(logs.refusalReports(disk.name()) == total,
-                            p + "each refusal reported once in debug mode (" + logs.refusalReports(disk.name())
-                                    + " reports, " + total + " violations)");
+        }
+
+        /** The buggy driver's injected violations were all refused, counted kind by kind, leaks ended, debug reports. */
+        private void checkBuggyDriver(MisbehavingOps w, Closed c, String p) {
+            Map<Violation, Long> counted = c.counted();
+            checks.check(w.outcome(EndOutcome.ENDED) == 0 && w.injections() > 0,
+                    p + "every injected violation was refused (" + w.injections() + " injected, "
+                            + w.outcome(EndOutcome.ENDED) + " went through)");
+            boolean exact = true;
+            StringBuilder diff = new StringBuilder();
+            for (Violation k : Violation.values()) {
+                long want = switch (k) {
+                    case ALREADY_ENDED -> w.outcome(EndOutcome.ALREADY_ENDED);
+                    case STALE -> w.outcome(EndOutcome.STALE);
+                    case RELEASED -> w.outcome(EndOutcome.RELEASED);
+                    case SHARED -> w.outcome(EndOutcome.SHARED);
+                    default -> 0;
+                };
+                long got = counted.get(k);
+                if (got != want) {
+                    exact = false;
+                    diff.append(' ').append(k).append(" counted ").append(got).append(" injected ").append(want);
                 }
             }
-            if (runtime >= 10) {
-                boolean covered = faults[0] > 0 && faults[1] > 0 && faults[3] > 0 && t.badBlockErrors.sum() > 0
-                        && t.submitQueueChanges.sum() > 0 && t.freezes.sum() > 0 && t.quiesces.sum() > 0
-                        && (w == null || (w.leaks.get() > 0 && w.wrongThreadIos.get() > 0 && w.doubleEnds.get() > 0
-                        && w.staleEnds.get() > 0));
-                checks.check(covered, p + "every fault kind fired at least once");
+            checks.check(exact, p + "violation counts match the injections kind by kind"
+                    + (exact ? "" : ":" + diff));
+            checks.check(w.leaks.get() == w.leaksEnded.get() && w.ownRefused.get() == 0,
+                    p + "every leaked request was ended by its timeout (" + w.leaks.get() + " leaked, "
+                            + w.leaksEnded.get() + " ended)");
+            if (mode == Ownership.DEBUG) {
+                long total = counted == null ? 0 : counted.values().stream().mapToLong(Long::longValue).sum();
+                checks.check(logs.refusalReports(c.diskName()) == total,
+                        p + "each refusal reported once in debug mode (" + logs.refusalReports(c.diskName())
+                                + " reports, " + total + " violations)");
             }
+        }
+
+        /** A long run (10 s or more) fired every kind of fault at least once. */
+        private void checkCoverage(DeviceRun d, Closed c, String p) {
+            Tally t = d.tally;
+            long[] faults = c.faults();
+            MisbehavingOps w = d.wrapper;
+            boolean covered = faults[0] > 0 && faults[1] > 0 && faults[3] > 0 && t.badBlockErrors.sum() > 0
+                    && t.submitQueueChanges.sum() > 0 && t.freezes.sum() > 0 && t.quiesces.sum() > 0
+                    && (w == null || (w.leaks.get() > 0 && w.wrongThreadIos.get() > 0 && w.doubleEnds.get() > 0
+                    && w.staleEnds.get() > 0));
+            checks.check(covered, p + "every fault kind fired at least once");
         }
     }
 

@@ -17,6 +17,7 @@ import jblk.nullblk.DriverKind;
 import jblk.nullblk.NullbDevice;
 import jblk.nullblk.NullbParams;
 import jblk.safety.Ownership;
+import jblk.testkit.Stamp;
 import org.junit.jupiter.api.Test;
 
 class TortureTest {

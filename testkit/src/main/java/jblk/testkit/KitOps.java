@@ -1,6 +1,5 @@
 package jblk.testkit;
 
-import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.EhTimerReturn;
-import jblk.blockcore.HwQueue;
 import jblk.blockcore.ReqOp;
 import jblk.safety.EndOutcome;
+import jblk.safety.ForwardingOperations;
 import jblk.safety.Operations;
 import jblk.safety.RequestRef;
 
@@ -25,12 +24,13 @@ import jblk.safety.RequestRef;
  * driver (ends, completes and requeues through handles of requests that have finished), recording
  * each outcome so the run can check it was refused and counted.
  *
- * <p>It offers the optional callbacks the driver offers, with one exception: it always has
- * {@code timeout} (to end the requests it lost); for the driver's own requests it calls the
- * driver's {@code timeout}, or re-arms the timer as the core does for a driver without one.
- * {@code queueRqs} and {@code poll} are not offered: plugged batches reach the driver one by one.
+ * <p>It offers the optional callbacks the driver offers ({@link ForwardingOperations}), with one
+ * exception: it always has {@code timeout} (to end the requests it lost); for the driver's own
+ * requests it calls the driver's {@code timeout}, or re-arms the timer as the core does for a
+ * driver without one. {@code queueRqs} and {@code poll} are not offered: plugged batches reach the
+ * driver one by one.
  */
-final class KitOps<T, H> implements Operations<T, H> {
+final class KitOps<T, H> extends ForwardingOperations<T, H> {
     static final double LOST = 0.01;
     static final double REQUEUE = 0.03;
     static final double BUSY = 0.03;
@@ -46,12 +46,8 @@ final class KitOps<T, H> implements Operations<T, H> {
         END, COMPLETE, REQUEUE
     }
 
-    private final Operations<T, H> inner;
     private final Pass pass;
     private final Random random;
-    private final boolean innerTimeout;
-    private final boolean innerInitHctx;
-    private final boolean innerExitHctx;
     /** In-flight bios by start sector (ranges are locked, so start sectors are unique). */
     final Map<Integer, IoRecord> records = new ConcurrentHashMap<>();
     final AtomicLongArray perHwQueue = new AtomicLongArray(64);
@@ -70,46 +66,13 @@ final class KitOps<T, H> implements Operations<T, H> {
     final List<String> wentThrough = new CopyOnWriteArrayList<>();
 
     KitOps(Operations<T, H> inner, Pass pass, long seed) {
-        this.inner = inner;
+        super(inner);
         this.pass = pass;
         this.random = new Random(seed);
-        Class<?> c = inner.getClass();
-        this.innerTimeout = overrides(c, "timeout", 1);
-        this.innerInitHctx = overrides(c, "initHctx", 1);
-        this.innerExitHctx = overrides(c, "exitHctx", 2);
-    }
-
-    /** Does the driver's class define {@code name} itself (as the binding's {@code #[vtable]} detection asks)? */
-    static boolean overrides(Class<?> cls, String name, int params) {
-        for (Class<?> k = cls; k != null && k != Object.class; k = k.getSuperclass()) {
-            for (Method m : k.getDeclaredMethods()) {
-                if (m.getName().equals(name) && m.getParameterCount() == params && !m.isBridge() && !m.isSynthetic()) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static long key(RequestRef<?> rq) {
         return rq.generation() << 24 | (long) rq.hwQueueIndex() << 16 | rq.tag();
-    }
-
-    @Override
-    public T newRequestData(int hctxIdx) {
-        return inner.newRequestData(hctxIdx);
-    }
-
-    @Override
-    public H initHctx(HwQueue hctx) {
-        return innerInitHctx ? inner.initHctx(hctx) : null;
-    }
-
-    @Override
-    public void exitHctx(H hw, int hctxIdx) {
-        if (innerExitHctx) {
-            inner.exitHctx(hw, hctxIdx);
-        }
     }
 
     @Override
@@ -144,7 +107,7 @@ final class KitOps<T, H> implements Operations<T, H> {
         } else if (pass == Pass.BUGGY) {
             maybeMisuse();
         }
-        BlkStatus st = inner.queueRq(hw, rq, isLast);
+        BlkStatus st = super.queueRq(hw, rq, isLast);
         if (pass == Pass.BUGGY && st == BlkStatus.OK && rec != null && random.nextDouble() < BURY) {
             graveyard.set(random.nextInt(graveyard.length()), new Buried<>(rq, rec));
         }
@@ -177,16 +140,6 @@ final class KitOps<T, H> implements Operations<T, H> {
     }
 
     @Override
-    public void commitRqs(H hw) {
-        inner.commitRqs(hw);
-    }
-
-    @Override
-    public void complete(RequestRef<T> rq) {
-        inner.complete(rq);
-    }
-
-    @Override
     public EhTimerReturn timeout(RequestRef<T> rq) {
         if (lost.remove(key(rq)) != null) {
             if (rq.end(BlkStatus.TIMEOUT) == EndOutcome.ENDED) {
@@ -196,7 +149,7 @@ final class KitOps<T, H> implements Operations<T, H> {
             }
             return EhTimerReturn.DONE;
         }
-        return innerTimeout ? inner.timeout(rq) : EhTimerReturn.RESET_TIMER;
+        return super.timeout(rq);
     }
 
     long misuses() {

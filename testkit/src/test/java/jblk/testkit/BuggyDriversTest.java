@@ -1,5 +1,7 @@
 package jblk.testkit;
 
+import jblk.testkit.disks.TestDisks;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package jblk.testkit;
 
+import jblk.testkit.disks.TestDisks;
+
 import jblk.blockcore.ReqOp;
 import org.junit.jupiter.api.Nested;
 

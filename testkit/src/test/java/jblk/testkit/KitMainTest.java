@@ -1,5 +1,7 @@
 package jblk.testkit;
 
+import jblk.testkit.disks.TestDisks;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +14,6 @@ import org.junit.jupiter.api.Test;
 /** The command line: a driver by class name, exit status 0 / 1 / 2, one clear error for bad input. */
 class KitMainTest {
     /** An Operations class with a (long) constructor, as --driver-class finds one. */
-    public static final class GoodRam extends TestDisks.Ram {
-        public GoodRam(long bytes) {
-            super(bytes, Bug.NONE);
-        }
-    }
-
     public static final class ShortWriteRam extends TestDisks.Ram {
         public ShortWriteRam(long bytes) {
             super(bytes, Bug.SHORT_WRITE);
@@ -28,7 +24,7 @@ class KitMainTest {
     public static final class Factory implements DriverFactory {
         @Override
         public Operations<?, ?> create(long capacityBytes) {
-            return new GoodRam(capacityBytes);
+            return new TestDisks.GoodRam(capacityBytes);
         }
     }
 
@@ -43,8 +39,8 @@ class KitMainTest {
 
     @Test
     void aCorrectDriverPassesAndTheRerunLineReplaysIt() {
-        assertEquals(0, run("--driver-class", GoodRam.class.getName(), "--ios", "300", "--seed", "5"), out[0]);
-        assertTrue(out[0].startsWith("rerun: ./jblk torture --driver-class " + GoodRam.class.getName()
+        assertEquals(0, run("--driver-class", TestDisks.GoodRam.class.getName(), "--ios", "300", "--seed", "5"), out[0]);
+        assertTrue(out[0].startsWith("rerun: ./jblk torture --driver-class " + TestDisks.GoodRam.class.getName()
                 + " --ios 300 --seed 5\n"), out[0]);
         assertTrue(out[0].contains("passed, 0 failed"), out[0]);
         assertEquals(0, run("--driver-class", Factory.class.getName(), "--ios", "200", "--passes", "data"), out[0]);
@@ -68,12 +64,12 @@ class KitMainTest {
                 out[0]);
         assertEquals(2, run("--driver-class", String.class.getName()));
         assertTrue(out[0].startsWith("jblk torture: --driver-class java.lang.String implements neither"), out[0]);
-        assertEquals(2, run("--driver-class", GoodRam.class.getName(), "--ops", "read,trim"));
+        assertEquals(2, run("--driver-class", TestDisks.GoodRam.class.getName(), "--ops", "read,trim"));
         assertTrue(out[0].startsWith("jblk torture: --ops 'trim' is unknown: allowed read, write, flush, discard,"
                 + " write-zeroes"), out[0]);
-        assertEquals(2, run("--driver-class", GoodRam.class.getName(), "--classpath", "/no/such.jar"));
+        assertEquals(2, run("--driver-class", TestDisks.GoodRam.class.getName(), "--classpath", "/no/such.jar"));
         assertTrue(out[0].startsWith("jblk torture: --classpath entry /no/such.jar does not exist"), out[0]);
-        assertEquals(2, run("--driver-class", GoodRam.class.getName(), "--submitters", "99"));
+        assertEquals(2, run("--driver-class", TestDisks.GoodRam.class.getName(), "--submitters", "99"));
         assertTrue(out[0].startsWith("jblk torture: submitters 99 is out of range: allowed 1..16"), out[0]);
     }
 }

@@ -1,60 +1,61 @@
-package jblk.bench;
+package jblk.json;
 
 import java.util.Locale;
 
 /**
  * A small streaming JSON writer (objects, arrays, strings, numbers), indented as fio indents its
- * output. Written by hand: the two documents jblk writes are small and fixed, and a JSON library
- * would be the bench module's largest dependency for forty lines of code.
+ * output; {@link Json} reads it back. Written by hand: the documents jblk writes (fio's schema, the
+ * compare report) are small and fixed, and a JSON library would be the largest dependency of the
+ * tools for forty lines of code.
  */
-final class JsonWriter {
+public final class JsonWriter {
     private final StringBuilder sb = new StringBuilder();
     private int depth;
     private boolean first = true;
 
-    JsonWriter beginObject() {
+    public JsonWriter beginObject() {
         return open('{');
     }
 
-    JsonWriter beginObject(String name) {
+    public JsonWriter beginObject(String name) {
         name(name);
         return openValue('{');
     }
 
-    JsonWriter endObject() {
+    public JsonWriter endObject() {
         return close('}');
     }
 
-    JsonWriter beginArray(String name) {
+    public JsonWriter beginArray(String name) {
         name(name);
         return openValue('[');
     }
 
-    JsonWriter endArray() {
+    public JsonWriter endArray() {
         return close(']');
     }
 
-    JsonWriter field(String name, String value) {
+    public JsonWriter field(String name, String value) {
         name(name);
         quote(value);
         return this;
     }
 
-    JsonWriter field(String name, long value) {
+    public JsonWriter field(String name, long value) {
         name(name);
         sb.append(value);
         return this;
     }
 
     /** A double with six decimals, as fio prints its floating fields; non-finite values as 0. */
-    JsonWriter field(String name, double value) {
+    public JsonWriter field(String name, double value) {
         name(name);
         sb.append(Double.isFinite(value) ? String.format(Locale.ROOT, "%.6f", value) : "0.000000");
         return this;
     }
 
     /** A double, or null when there is no value. */
-    JsonWriter fieldOrNull(String name, Double value) {
+    public JsonWriter fieldOrNull(String name, Double value) {
         if (value == null) {
             name(name);
             sb.append("null");
@@ -117,32 +118,24 @@ final class JsonWriter {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
-                case '"':
-                    sb.append("\\\"");
-                    break;
-                case '\\':
-                    sb.append("\\\\");
-                    break;
-                case '\n':
-                    sb.append("\\n");
-                    break;
-                case '\r':
-                    sb.append("\\r");
-                    break;
-                case '\t':
-                    sb.append("\\t");
-                    break;
-                default:
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
                     if (c < 0x20) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);
                     }
+                }
             }
         }
         sb.append('"');
     }
 
+    /** The document, with a final newline. */
     @Override
     public String toString() {
         return sb.toString() + "\n";

@@ -1,4 +1,4 @@
-package jblk.testkit;
+package jblk.testkit.disks;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutorService;
@@ -15,12 +15,12 @@ public final class TestDisks {
 
     /** A correct RAM disk serving every verified op inline; {@link #bug} switches one bug on. */
     public static class Ram implements Operations<Void, Void> {
-        enum Bug { NONE, SHORT_WRITE, DOUBLE_END_FLUSH, LEAK_FLUSH, NO_DISCARD }
+        public enum Bug { NONE, SHORT_WRITE, DOUBLE_END_FLUSH, LEAK_FLUSH, NO_DISCARD }
 
         final ByteBuffer data;
         final Bug bug;
 
-        Ram(long bytes, Bug bug) {
+        public Ram(long bytes, Bug bug) {
             this.data = ByteBuffer.allocate((int) bytes);
             this.bug = bug;
         }
@@ -71,8 +71,15 @@ public final class TestDisks {
         }
     }
 
+    /** A correct RAM disk as a driver from outside jblk is given: a public class with a (capacity bytes) constructor. */
+    public static final class GoodRam extends Ram {
+        public GoodRam(long bytes) {
+            super(bytes, Bug.NONE);
+        }
+    }
+
     /** A correct RAM disk that moves data on a worker pool and completes there (the driver's own threads). */
-    static final class Async implements Operations<Void, Void>, AutoCloseable {
+    public static final class Async implements Operations<Void, Void>, AutoCloseable {
         final ByteBuffer data;
         final ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "async-disk-worker");
@@ -80,7 +87,7 @@ public final class TestDisks {
             return t;
         });
 
-        Async(long bytes) {
+        public Async(long bytes) {
             this.data = ByteBuffer.allocate((int) bytes);
         }
 

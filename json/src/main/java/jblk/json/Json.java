@@ -1,4 +1,4 @@
-package jblk.nbd;
+package jblk.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,33 +6,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader (RFC 8259) for the tools' machine output: fio's
- * {@code --output-format=json} and {@code nbdinfo --json}. Objects become {@link Map}s (in order),
- * arrays {@link List}s, numbers {@link Double}, plus String, Boolean and null. One concept, a
- * few dozen lines: not worth a dependency.
+ * A small, strict JSON reader (RFC 8259) for machine output: fio's {@code --output-format=json}
+ * (jblk's own and real fio's) and {@code nbdinfo --json}. Objects become {@link Map}s (in order),
+ * arrays {@link List}s, numbers {@link Double}, plus String, Boolean and null. A duplicate key, a
+ * raw control character in a string or trailing text is an error. One concept, a few dozen lines:
+ * not worth a dependency.
  */
 public final class Json {
     private final String s;
     private int i;
 
-    private Json(String s) {
+    private Json(String s, int start) {
         this.s = s;
+        this.i = start;
     }
 
-    /** Parses one JSON value; text before the first '{' or '[' (tools print notes there) is skipped. */
+    /** Parses {@code text} as exactly one JSON value (white space around it allowed). */
     public static Object parse(String text) {
+        return new Json(text, 0).document();
+    }
+
+    /**
+     * Parses a tool's output: text before the first '{' or '[' (fio and nbdinfo print notes
+     * there) is skipped, the rest must be one JSON value.
+     */
+    public static Object parseToolOutput(String text) {
         int start = 0;
         while (start < text.length() && text.charAt(start) != '{' && text.charAt(start) != '[') {
             start++;
         }
-        Json j = new Json(text);
-        j.i = start;
-        Object v = j.value();
-        j.ws();
-        if (j.i != text.length()) {
-            throw j.error("trailing text");
-        }
-        return v;
+        return new Json(text, start).document();
     }
 
     /** Follows a path of object keys and array indices: {@code at(root, "jobs", 0, "read", "iops")}. */
@@ -53,8 +56,44 @@ public final class Json {
         return cur;
     }
 
+    /** The number at {@code path} (see {@link #at}). */
     public static double number(Object root, Object... path) {
-        return ((Number) at(root, path)).doubleValue();
+        return num(at(root, path));
+    }
+
+    /** {@code o} as an object; an error naming what it is otherwise. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> obj(Object o) {
+        if (!(o instanceof Map)) {
+            throw new IllegalArgumentException("JSON: not an object: " + o);
+        }
+        return (Map<String, Object>) o;
+    }
+
+    /** {@code o} as an array; an error naming what it is otherwise. */
+    @SuppressWarnings("unchecked")
+    public static List<Object> arr(Object o) {
+        if (!(o instanceof List)) {
+            throw new IllegalArgumentException("JSON: not an array: " + o);
+        }
+        return (List<Object>) o;
+    }
+
+    /** {@code o} as a number; an error naming what it is otherwise. */
+    public static double num(Object o) {
+        if (!(o instanceof Double)) {
+            throw new IllegalArgumentException("JSON: not a number: " + o);
+        }
+        return (Double) o;
+    }
+
+    private Object document() {
+        Object v = value();
+        ws();
+        if (i != s.length()) {
+            throw error("trailing text");
+        }
+        return v;
     }
 
     private Object value() {
@@ -62,8 +101,7 @@ public final class Json {
         if (i >= s.length()) {
             throw error("unexpected end");
         }
-        char c = s.charAt(i);
-        switch (c) {
+        switch (s.charAt(i)) {
             case '{':
                 return object();
             case '[':
@@ -94,14 +132,16 @@ public final class Json {
             String k = string();
             ws();
             expect(':');
+            if (m.containsKey(k)) {
+                throw error("duplicate key " + k);
+            }
             m.put(k, value());
             ws();
-            if (peek() == ',') {
-                i++;
-            } else {
+            if (peek() != ',') {
                 expect('}');
                 return m;
             }
+            i++;
         }
     }
 
@@ -116,12 +156,11 @@ public final class Json {
         while (true) {
             l.add(value());
             ws();
-            if (peek() == ',') {
-                i++;
-            } else {
+            if (peek() != ',') {
                 expect(']');
                 return l;
             }
+            i++;
         }
     }
 
@@ -136,38 +175,41 @@ public final class Json {
             if (c == '"') {
                 return sb.toString();
             }
-            if (c != '\\') {
-                sb.append(c);
-                continue;
+            if (c < 0x20) {
+                throw error("control character in string");
             }
-            char e = s.charAt(i++);
-            switch (e) {
-                case 'n':
-                    sb.append('\n');
-                    break;
-                case 't':
-                    sb.append('\t');
-                    break;
-                case 'r':
-                    sb.append('\r');
-                    break;
-                case 'b':
-                    sb.append('\b');
-                    break;
-                case 'f':
-                    sb.append('\f');
-                    break;
-                case 'u':
-                    sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                    i += 4;
-                    break;
-                default:
-                    sb.append(e);
-            }
+            sb.append(c == '\\' ? escape() : c);
         }
     }
 
-    private Object number() {
+    private char escape() {
+        if (i >= s.length()) {
+            throw error("unterminated string");
+        }
+        char e = s.charAt(i++);
+        switch (e) {
+            case 'n':
+                return '\n';
+            case 't':
+                return '\t';
+            case 'r':
+                return '\r';
+            case 'b':
+                return '\b';
+            case 'f':
+                return '\f';
+            case 'u':
+                if (i + 4 > s.length()) {
+                    throw error("short \\u escape");
+                }
+                i += 4;
+                return (char) Integer.parseInt(s.substring(i - 4, i), 16);
+            default:
+                return e;
+        }
+    }
+
+    private Double number() {
         int start = i;
         while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
             i++;
@@ -175,7 +217,11 @@ public final class Json {
         if (start == i) {
             throw error("unexpected character '" + s.charAt(i) + "'");
         }
-        return Double.valueOf(s.substring(start, i));
+        try {
+            return Double.valueOf(s.substring(start, i));
+        } catch (NumberFormatException e) {
+            throw error("bad number " + s.substring(start, i));
+        }
     }
 
     private Object literal(String word, Object v) {

@@ -1,11 +1,8 @@
-package jblk.stress;
+package jblk.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StampTest {
@@ -18,25 +15,22 @@ class StampTest {
     }
 
     @Test
-    void tellsAnotherSectorsStampAndDamage() {
+    void tellsAnotherSectorsStampAnotherDevicesStampAndDamage() {
         ByteBuffer b = ByteBuffer.allocate(512);
         Stamp.write(b, 0, 3, 77, 9);
         assertEquals(Stamp.WRONG_LBA, Stamp.check(b, 0, 3, 78));
+        assertEquals(77, Stamp.lba(b, 0));
+        assertEquals(9, Stamp.seq(b, 0));
         assertEquals(Stamp.GARBAGE, Stamp.check(b, 0, 4, 77), "another device's stamp");
         b.put(300, (byte) (b.get(300) ^ 1));
         assertEquals(Stamp.GARBAGE, Stamp.check(b, 0, 3, 77), "one flipped bit");
     }
 
     @Test
-    void rangeLocksExcludeOverlapsOnly() {
-        DataModel m = new DataModel(100, List.of(new long[] {10, 12}));
-        assertTrue(m.tryLock(20, 10));
-        assertFalse(m.tryLock(29, 5));
-        assertFalse(m.tryLock(15, 6));
-        assertTrue(m.tryLock(30, 5));
-        m.unlock(20, 10);
-        assertTrue(m.tryLock(25, 5));
-        assertTrue(m.overlapsBad(5, 6));
-        assertFalse(m.overlapsBad(13, 5));
+    void theSingleDiskFormIsDeviceZero() {
+        ByteBuffer b = ByteBuffer.allocate(512);
+        Stamp.write(b, 0, 77, 5);
+        assertEquals(5, Stamp.check(b, 0, 0, 77));
+        assertEquals(Stamp.GARBAGE, Stamp.check(b, 0, 1, 77));
     }
 }
