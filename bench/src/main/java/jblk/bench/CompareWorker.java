@@ -166,7 +166,11 @@ public final class CompareWorker {
 
     /**
      * Warms up with runs of exactly the measured shape (ramp, then the counted window) until at
-     * least {@code minNs} have passed and one whole run compiled nothing, at most 10 runs past that.
+     * least {@code minNs} have passed and two runs in a row compiled nothing, at most 10 runs past
+     * that. One quiet run was not enough on a busy machine: the compiler threads got no CPU during
+     * a 0.1 s run, the run looked quiet, and the first measured run still ran C1 code in which the
+     * checked handle is not scalar-replaced (mb-randwrite: 170-390 KB in the first round of a set,
+     * 112 B per run after it, which showed as ~2 B/IO over all rounds).
      * A shorter or differently shaped warmup left branches the runs take (the ramp ending, the
      * latency sample) unprofiled: C2 then deoptimised during the measured runs and they ran in C1
      * code, where the checked handle is not scalar-replaced (measured: 4-20 M IOPS and 8-16 B/IO
@@ -176,11 +180,13 @@ public final class CompareWorker {
         long start = System.nanoTime();
         int runs = 0;
         int extra = 0;
+        int quietRuns = 0;
         while (true) {
             long jitMs = run(rampNs, Math.max(runNs, 1_000_000L)).jitMs;
             runs++;
             awaitQuietJit();
-            boolean quiet = jitMs <= 0;
+            quietRuns = jitMs <= 0 ? quietRuns + 1 : 0;
+            boolean quiet = quietRuns >= 2;
             if (System.nanoTime() - start >= minNs && (quiet || ++extra >= 10)) {
                 return "ok runs=" + runs + " quiet=" + quiet;
             }
