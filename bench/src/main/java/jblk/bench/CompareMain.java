@@ -1,49 +1,66 @@
 package jblk.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ./jblk compare}: the raw C-style null_blk against the safe one with ownership off, checked
- * and debug, on the null_blk workloads of the Rust null_blk work, with interleaved repetitions.
+ * and debug, on the null_blk workloads of the Rust null_blk work, as paired rounds with intervals.
  *
  * <p>Each workload and variant runs in its own worker JVM ({@link CompareWorker}), like a JMH fork:
  * in one JVM the core's call sites would see every variant's and every workload's classes and
- * branches, turn polymorphic and bias the comparison. This coordinator runs one worker at a time (the
- * machine has 2 cores), in the order A B C D A B C D ..., so drift hits every variant alike.
+ * branches, turn polymorphic and bias the comparison. A set of workers (one per variant) warms up
+ * together, then runs rounds one worker at a time (2 cores): every variant once per round, in
+ * {@link AbbaOrder}. The figures are the medians of the rounds' paired ratios with a {@link Bootstrap}
+ * interval over sets and rounds; sets of fresh workers are added until every interval is narrower
+ * than {@code --precision} or {@code --max-time} runs out ({@link StopRule}).
  */
 @Command(name = "jblk compare", sortOptions = false, mixinStandardHelpOptions = true,
         versionProvider = Version.Provider.class,
-        description = {"raw vs safe null_blk (ownership off / checked / debug): interleaved runs, IOPS,",
-            "spread, overhead and a verdict per workload, a PNG chart; JSON with --output-format json."})
+        description = {"raw vs safe null_blk (ownership off / checked / debug): CPU time per I/O and IOPS as medians",
+            "of paired rounds with bootstrap 95% intervals, verdicts against the targets below, a PNG chart;",
+            "JSON (every round, with its noise) with --output-format json."},
+        footerHeading = "%n", footer = {CompareTargets.HELP_HEAD, CompareTargets.HELP_CHECKED,
+            CompareTargets.HELP_INLINE, CompareTargets.HELP_RAW, CompareTargets.HELP_SCALING, CompareTargets.HELP_ALLOC,
+            CompareTargets.HELP_NONE})
 public final class CompareMain implements Callable<Integer> {
-    @Option(names = "--runtime", description = "seconds measured per run (default: ${DEFAULT-VALUE})")
-    double runtime = 0.3;
-
-    @Option(names = "--repetitions", description = "runs per workload and variant, interleaved (default: ${DEFAULT-VALUE})")
-    int repetitions = 3;
-
-    @Option(names = "--warmup", description = "at least this many seconds each worker JVM warms up, in runs shaped like the measured ones, "
-            + "until one compiles nothing (default: ${DEFAULT-VALUE})")
-    double warmup = 0.3;
+    @Option(names = "--runtime", description = "seconds measured per variant per round (default: ${DEFAULT-VALUE})")
+    double runtime = 0.1;
 
     @Option(names = "--ramp", description = "seconds each run runs before it counts (default: ${DEFAULT-VALUE})")
-    double ramp = 0.05;
+    double ramp = 0.02;
+
+    @Option(names = "--rounds", description = "rounds per set of worker JVMs (default: ${DEFAULT-VALUE})")
+    int rounds = 8;
+
+    @Option(names = "--min-sets", description = "sets of fresh worker JVMs at least, so the intervals cover"
+            + " JVM-to-JVM differences (default: ${DEFAULT-VALUE})")
+    int minSets = 2;
+
+    @Option(names = "--precision", description = "stop once every interval of checked vs off and off vs raw is"
+            + " narrower than +- this many percentage points (default: ${DEFAULT-VALUE})")
+    double precision = 0.5;
+
+    @Option(names = "--max-time", description = "seconds the whole run may take before it stops short of the"
+            + " precision; at least one set per workload always runs (default: ${DEFAULT-VALUE})")
+    double maxTime = 210;
+
+    @Option(names = "--warmup", description = "at least this many seconds each worker JVM warms up, in runs shaped like"
+            + " the measured ones, until one compiles nothing (default: ${DEFAULT-VALUE})")
+    double warmup = 0.3;
 
     @Option(names = "--workloads", description = "comma list (default: all): ${COMPLETION-CANDIDATES}",
             completionCandidates = WorkloadNames.class)
@@ -67,6 +84,17 @@ public final class CompareMain implements Callable<Integer> {
     @Option(names = "--jvm-args", description = "extra JVM options for the worker JVMs; {variant} and {workload} are"
             + " replaced by the worker's (e.g. -XX:StartFlightRecording=filename=w-{workload}-{variant}.jfr)")
     String jvmArgs = "";
+
+    /**
+     * Keeps the hot path in one compiled shape. blk_add_timer's "arm the timer" branch runs once per
+     * timer period (~6 s), never in a short warm-up, so C2 compiles it as a trap; when the timer
+     * first fires in a worker's life the trap deoptimises the whole inlined submit path and C2
+     * recompiles it, now unable to inline callees already compiled big (InlineSmallCode), into a
+     * shape up to 30% slower or faster. Out of line, only TimeoutTimer.add itself recompiles, the
+     * same in every variant. "quiet" first: CompileCommand otherwise prints to the protocol's stdout.
+     */
+    static final List<String> STABLE_JIT = List.of("-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=dontinline,jblk.blockcore.TimeoutTimer::add");
 
     private PrintStream out = System.out;
     private PrintStream err = System.err;
@@ -94,11 +122,43 @@ public final class CompareMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Plan p = plan();
+        boolean tty = System.console() != null && output == null && !p.json;
+        Progress progress = new Progress(tty ? out : null, maxTime);
+        if (tty) {
+            out.printf(Locale.ROOT, "jblk compare: %d workloads x %d variants, rounds of %.2f s, until +-%.1f points"
+                    + " or %.0f s%n", p.workloads.size(), p.variants.size(), runtime, precision, maxTime);
+        }
+        Map<String, String> machine = MachineInfo.collect();
+        List<String> workerArgs = workerJvmArgs();
+        machine.put("worker_jvm_args", String.join(" ", workerArgs));
+        CompareReport report = new CompareReport(p.workloads, p.variants, new CompareReport.Settings(runtime, ramp,
+                rounds, minSets, precision, maxTime), machine);
+        runSets(report, workerArgs, progress);
+        progress.clear();
+        return emit(report, p);
+    }
+
+    /** The validated options. */
+    private record Plan(List<CompareWorkload> workloads, List<Variant> variants, boolean json, Path chart) {
+    }
+
+    private Plan plan() throws IOException {
         if (!(runtime > 0) || runtime > 3600) {
             throw new IllegalArgumentException("--runtime=" + runtime + " is out of range: allowed (0, 3600] seconds");
         }
-        if (repetitions < 1 || repetitions > 1000) {
-            throw new IllegalArgumentException("--repetitions=" + repetitions + " is out of range: allowed 1..1000");
+        if (rounds < 2 || rounds > 1000 || rounds % 2 != 0) {
+            throw new IllegalArgumentException("--rounds=" + rounds + " is out of range: allowed an even number"
+                    + " 2..1000 (rounds pair up as A B, B A)");
+        }
+        if (minSets < 1 || minSets > 100) {
+            throw new IllegalArgumentException("--min-sets=" + minSets + " is out of range: allowed 1..100");
+        }
+        if (!(precision > 0) || precision > 100) {
+            throw new IllegalArgumentException("--precision=" + precision + " is out of range: allowed (0, 100] points");
+        }
+        if (!(maxTime > 0) || maxTime > 86400) {
+            throw new IllegalArgumentException("--max-time=" + maxTime + " is out of range: allowed (0, 86400] seconds");
         }
         if (!(warmup >= 0) || warmup > 3600 || !(ramp >= 0) || ramp > 3600) {
             throw new IllegalArgumentException("--warmup and --ramp must be in [0, 3600] seconds");
@@ -128,74 +188,125 @@ public final class CompareMain implements Callable<Integer> {
         if (!jvmArgs.isBlank()) {
             JvmArgsCheck.check("--jvm-args", jvmArgs, workerJvmArgs());
         }
+        return new Plan(wls, vs, fmt.equals("json"), chartPath);
+    }
 
-        boolean tty = System.console() != null && output == null && fmt.equals("normal");
-        Progress progress = new Progress(tty ? out : null, wls.size() * vs.size() * repetitions);
-        long runNs = Math.round(runtime * 1e9);
+    /**
+     * Sets of fresh workers, workload by workload, until {@link StopRule} ends each workload (its
+     * intervals are narrow enough) or the whole run (the next set would pass --max-time).
+     */
+    private void runSets(CompareReport report, List<String> workerArgs, Progress progress) throws Exception {
+        StopRule rule = new StopRule(precision, maxTime, minSets);
+        long start = System.nanoTime();
+        Set<CompareWorkload> open = new LinkedHashSet<>(report.workloads);
+        Map<CompareWorkload, Double> setS = new LinkedHashMap<>();
+        StopRule.Outcome outcome = StopRule.Outcome.CONTINUE;
+        while (!open.isEmpty() && outcome != StopRule.Outcome.MAX_TIME) {
+            for (Iterator<CompareWorkload> it = open.iterator(); it.hasNext(); ) {
+                CompareWorkload w = it.next();
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                StopRule.Outcome o = rule.decide(report.sets(w), report.widestHalfPts(w), elapsed,
+                        setS.getOrDefault(w, 0.0));
+                if (o == StopRule.Outcome.PRECISION) {
+                    it.remove();
+                    continue;
+                }
+                if (o == StopRule.Outcome.MAX_TIME) {
+                    outcome = o;
+                    break;
+                }
+                long t = System.nanoTime();
+                runSet(report, w, report.sets(w), workerArgs, progress);
+                setS.put(w, (System.nanoTime() - t) / 1e9);
+            }
+        }
+        report.outcome = open.isEmpty() ? StopRule.Outcome.PRECISION : StopRule.Outcome.MAX_TIME;
+        report.elapsedS = (System.nanoTime() - start) / 1e9;
+    }
+
+    /** One set of fresh workers on {@code w}: start, set up and warm up together, then the rounds one run at a time. */
+    private void runSet(CompareReport report, CompareWorkload w, int set, List<String> workerArgs, Progress progress)
+            throws Exception {
+        List<Variant> vs = report.variants;
+        Map<Variant, WorkerJvm> workers = new LinkedHashMap<>();
+        try {
+            for (Variant v : vs) {
+                workers.put(v, new WorkerJvm(v, w.name(), workerArgs, mbSizeMiB));
+            }
+            progress.show(w.name() + " set " + (set + 1) + ": setup+warmup");
+            warmUp(w, workers);
+            List<Long> pids = new ArrayList<>();
+            pids.add(ProcessHandle.current().pid());
+            for (WorkerJvm wk : workers.values()) {
+                pids.add(wk.pid());
+            }
+            for (int i = 0; i < rounds; i++) {
+                report.add(w, round(w, set, i, AbbaOrder.of(vs, i), workers, pids, progress));
+            }
+            for (WorkerJvm wk : workers.values()) {
+                wk.call("teardown");
+            }
+        } finally {
+            for (WorkerJvm wk : workers.values()) {
+                wk.close();
+            }
+        }
+    }
+
+    /** Set-up and warm-up overlap across the set's workers: nothing is measured yet, and each JVM's profile is its own. */
+    private void warmUp(CompareWorkload w, Map<Variant, WorkerJvm> workers) throws IOException {
         long rampNs = Math.round(ramp * 1e9);
+        long runNs = Math.round(runtime * 1e9);
         long warmNs = Math.round(warmup * 1e9);
-        // per workload: four JVMs start and warm up together (at least two runs of the measured
-        // shape each, on two cores), then the runs one at a time
-        double estimate = wls.size() * (vs.size() / 2.0 * (0.5 + Math.max(warmup, 2 * (runtime + ramp + 0.1)))
-                + vs.size() * repetitions * (runtime + ramp + 0.02)) + 2;
-        if (tty) {
-            out.printf(Locale.ROOT, "jblk compare: %d workloads x %d variants x %d runs of %.2f s, about %.0f s%n",
-                    wls.size(), vs.size(), repetitions, runtime, estimate);
+        for (WorkerJvm wk : workers.values()) {
+            wk.awaitReady();
+            wk.send("setup " + w.name());
         }
-        Map<String, String> machine = MachineInfo.collect();
-        List<String> workerArgs = workerJvmArgs();
-        machine.put("worker_jvm_args", String.join(" ", workerArgs));
-        CompareReport report = new CompareReport(wls, vs, runtime, repetitions, machine);
-        for (CompareWorkload w : wls) {
-            runWorkload(w, vs, workerArgs, report, progress, rampNs, runNs, warmNs);
+        for (WorkerJvm wk : workers.values()) {
+            wk.receive("setup " + w.name());
+            if (warmNs > 0) {   // --warmup 0: no warmup at all, as asked
+                wk.send("warmup " + warmNs + " " + rampNs + " " + runNs);
+            }
         }
-        progress.clear();
+        for (WorkerJvm wk : workers.values()) {
+            if (warmNs > 0) {
+                wk.receive("warmup");
+            }
+        }
+    }
 
-        String text;
-        if (fmt.equals("json")) {
-            text = report.json();
-        } else {
-            StringBuilder sb = new StringBuilder();
-            sb.append("jblk compare: raw vs safe null_blk; ").append(machine.get("cpu")).append(", ")
-                    .append(machine.get("cores")).append(" cores, Java ").append(machine.get("java_version"))
-                    .append(", load ").append(machine.get("loadavg_at_start")).append(" at start\n");
-            sb.append(String.format(Locale.ROOT,
-                    "runs: %d x %.2f s per workload and variant (after %.2f s ramp each), interleaved %s; "
-                            + "warmup >= %.2f s per worker, until the JIT is quiet; a fresh JVM per workload and variant%n",
-                    repetitions, runtime, ramp, labels(vs), warmup));
-            sb.append("null_blk: ").append(CompareWorkload.COMMON)
-                    .append(" for every workload (no I/O accounting, no poll queues); 4 KiB I/O; "
-                            + "p99 clat from 1 in ")
-                    .append(1 << CompareWorker.SAMPLE_SHIFT).append(" I/Os timed (submitBio to callback)\n");
-            sb.append("variants: ");
-            for (int i = 0; i < vs.size(); i++) {
-                sb.append(i > 0 ? "; " : "").append(vs.get(i).label()).append(" = ").append(vs.get(i).describe());
+    /** Every variant once, in {@code order}, with the machine's noise around it. */
+    private CompareRound round(CompareWorkload w, int set, int index, List<Variant> order,
+                               Map<Variant, WorkerJvm> workers, List<Long> pids, Progress progress) throws IOException {
+        String cmd = "run " + Math.round(ramp * 1e9) + " " + Math.round(runtime * 1e9);
+        ProcNoise.Sample before = ProcNoise.read(pids);
+        Map<Variant, CompareRound.Run> runs = new LinkedHashMap<>();
+        for (Variant v : order) {
+            CompareRound.Run r = WorkerJvm.parseRun(workers.get(v).call(cmd));
+            if (w.jobs() > 1 && r.hctx().chars().distinct().count() < r.hctx().length()) {
+                err.println("jblk compare: warning: " + w.name() + " jobs share a hardware queue: hctx " + r.hctx());
             }
-            sb.append("\nworkloads:\n");
-            for (CompareWorkload w : wls) {
-                sb.append(String.format(Locale.ROOT, "  %-20s %d job%s: %s [%s]%n", w.name(), w.jobs(),
-                        w.jobs() > 1 ? "s" : " ", w.summary(), w.nullb()));
-            }
-            sb.append('\n').append(report.table()).append('\n');
-            sb.append("overhead = IOPS lost, (1 - median(a) / median(b)) x 100; verdicts against issue 5's targets:\n");
-            for (String v : report.verdicts()) {
-                sb.append("  ").append(v).append('\n');
-            }
-            text = sb.toString();
+            runs.put(v, r);
+            progress.done(String.format(Locale.ROOT, "%s set %d round %d/%d %s: %s IOPS", w.name(), set + 1,
+                    index + 1, rounds, v.label(), Units.iops(r.iops())));
         }
-        String chartNote = "";
+        return new CompareRound(set, index, order, runs, ProcNoise.between(before, ProcNoise.read(pids)));
+    }
+
+    /** Writes the report (and the chart); 1 when the chart could not be written. */
+    private int emit(CompareReport report, Plan p) throws IOException {
+        String text = p.json ? report.json() : CompareText.of(report);
         int status = 0;
-        if (chartPath != null) {
+        if (p.chart != null) {
             try {
-                CompareChart.write(report, chartPath);
-                chartNote = "chart: " + chartPath.toAbsolutePath() + "\n";
+                CompareChart.write(report, p.chart);
+                if (!p.json) {
+                    text += "chart: " + p.chart.toAbsolutePath() + "\n";
+                }
             } catch (IOException | RuntimeException e) {
-                err.println("jblk compare: could not write the chart " + chartPath + ": " + e.getMessage());
+                err.println("jblk compare: could not write the chart " + p.chart + ": " + e.getMessage());
                 status = 1;
             }
-        }
-        if (fmt.equals("normal")) {
-            text += chartNote;
         }
         if (output != null) {
             ReportFile.write("--output", output, text);
@@ -206,71 +317,7 @@ public final class CompareMain implements Callable<Integer> {
         return status;
     }
 
-    /**
-     * One workload: a fresh worker JVM per variant, as JMH forks per parameter set. A worker that
-     * had run other workloads first would carry their type profiles and compiled code (call sites
-     * turned polymorphic, inlining decided for another driver configuration), which measured as
-     * checked losing escape analysis of its handle (32-64 B/IO) only in the second and later
-     * workloads of a shared worker.
-     */
-    private void runWorkload(CompareWorkload w, List<Variant> vs, List<String> workerArgs, CompareReport report,
-            Progress progress, long rampNs, long runNs, long warmNs) throws Exception {
-        Map<Variant, Worker> workers = new HashMap<>();
-        try {
-            for (Variant v : vs) {
-                workers.put(v, new Worker(v, w.name(), workerArgs, mbSizeMiB));
-            }
-            // Set-up and warm-up of the four workers overlap (nothing is measured yet, and each
-            // JVM's profile is its own); only the measured runs go one at a time.
-            progress.show(w.name() + " setup+warmup");
-            for (Variant v : vs) {
-                workers.get(v).awaitReady();
-                workers.get(v).send("setup " + w.name());
-            }
-            for (Variant v : vs) {
-                workers.get(v).receive("setup " + w.name());
-                if (warmNs > 0) {   // --warmup 0: no warmup at all, as asked
-                    workers.get(v).send("warmup " + warmNs + " " + rampNs + " " + runNs);
-                }
-            }
-            for (Variant v : vs) {
-                if (warmNs > 0) {
-                    workers.get(v).receive("warmup");
-                }
-            }
-            for (int rep = 0; rep < repetitions; rep++) {
-                for (Variant v : vs) {
-                    String label = String.format(Locale.ROOT, "%s rep %d/%d %s", w.name(), rep + 1, repetitions,
-                            v.label());
-                    progress.show(label);
-                    CompareReport.Run r = parseRun(workers.get(v).call("run " + rampNs + " " + runNs));
-                    if (w.jobs() > 1 && r.hctx().chars().distinct().count() < r.hctx().length()) {
-                        err.println("jblk compare: warning: " + w.name() + " jobs share a hardware queue: hctx "
-                                + r.hctx());
-                    }
-                    report.add(w, v, r);
-                    progress.done(label + ": " + Units.iops(r.iops()) + " IOPS");
-                }
-            }
-            for (Variant v : vs) {
-                workers.get(v).call("teardown");
-            }
-        } finally {
-            for (Worker wk : workers.values()) {
-                wk.close();
-            }
-        }
-    }
-
-    private static String labels(List<Variant> vs) {
-        StringBuilder sb = new StringBuilder();
-        for (Variant v : vs) {
-            sb.append(sb.length() > 0 ? " " : "").append(v.label());
-        }
-        return sb.toString();
-    }
-
-    /** The coordinator's heap and direct-memory settings, then the user's --jvm-args. */
+    /** The coordinator's heap and direct-memory settings, the stable-JIT options, then the user's --jvm-args. */
     private List<String> workerJvmArgs() {
         List<String> a = new ArrayList<>();
         for (String s : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -278,93 +325,12 @@ public final class CompareMain implements Callable<Integer> {
                 a.add(s);
             }
         }
+        a.addAll(STABLE_JIT);
         for (String s : jvmArgs.trim().split("\\s+")) {
             if (!s.isEmpty()) {
                 a.add(s);
             }
         }
         return a;
-    }
-
-    static CompareReport.Run parseRun(String line) {
-        if (!line.startsWith("result ")) {
-            throw new IllegalStateException("worker answered: " + line);
-        }
-        Map<String, String> kv = new HashMap<>();
-        for (String f : line.substring(7).trim().split("\\s+")) {
-            int eq = f.indexOf('=');
-            kv.put(f.substring(0, eq), f.substring(eq + 1));
-        }
-        return new CompareReport.Run(Double.parseDouble(kv.get("iops")), Long.parseLong(kv.get("ios")),
-                Long.parseLong(kv.get("p99")), Long.parseLong(kv.get("alloc")), kv.get("hctx"));
-    }
-
-    /** A worker JVM serving one variant. */
-    private static final class Worker implements AutoCloseable {
-        private final Variant variant;
-        private final Process process;
-        private final BufferedReader in;
-        private final PrintWriter cmd;
-
-        Worker(Variant v, String workload, List<String> jvmArgs, int mbSizeMiB) throws IOException {
-            this.variant = v;
-            List<String> c = new ArrayList<>();
-            c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            for (String a : jvmArgs) {
-                // e.g. one JFR file per worker
-                c.add(a.replace("{variant}", v.label()).replace("{workload}", workload));
-            }
-            c.add("-cp");
-            c.add(System.getProperty("jblk.worker.classpath", System.getProperty("java.class.path")));
-            c.add(CompareWorker.class.getName());
-            c.add(v.label());
-            c.add(Integer.toString(mbSizeMiB));
-            ProcessBuilder pb = new ProcessBuilder(c);
-            pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-            this.process = pb.start();
-            this.in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            this.cmd = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-        }
-
-        void awaitReady() throws IOException {
-            String l = in.readLine();
-            if (l == null || !l.startsWith("ready ")) {
-                throw new IllegalStateException("the " + variant.label() + " worker JVM did not start: " + l);
-            }
-        }
-
-        String call(String command) throws IOException {
-            send(command);
-            return receive(command);
-        }
-
-        void send(String command) {
-            cmd.println(command);
-        }
-
-        String receive(String command) throws IOException {
-            String l = in.readLine();
-            if (l == null) {
-                throw new IllegalStateException("the " + variant.label() + " worker JVM died during '" + command + "'");
-            }
-            if (l.startsWith("error ")) {
-                throw new IllegalStateException("the " + variant.label() + " worker failed '" + command + "': "
-                        + l.substring(6));
-            }
-            return l;
-        }
-
-        @Override
-        public void close() {
-            cmd.println("exit");
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

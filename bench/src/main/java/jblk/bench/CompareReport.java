@@ -1,251 +1,296 @@
 package jblk.bench;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import jblk.json.JsonWriter;
 
 /**
- * The results of {@code ./jblk compare}: every run's numbers by workload and variant, their
- * medians and spreads, the overheads (checked vs off, off vs raw) and a verdict per workload
- * against the issue's targets; as a text table or the JSON schema of the issue.
+ * The results of {@code ./jblk compare}: every round by workload, and what follows from them: per
+ * workload and variant the medians, per {@link ComparePair} the medians of the paired figures with
+ * their bootstrap 95% intervals, the worker JVMs whose rounds fell into two levels, and the noise.
+ * {@link CompareText} words it, {@link #json()} writes it whole.
  */
 final class CompareReport {
-    /** The issue's IOPS target for checked vs off on softirq and memory-backed workloads (aim: 1%). */
-    static final double CHECKED_PCT_TARGET = 2.0;
-    /** One uncontended CAS on this machine (the issue's figure): checked's budget per request at irqmode=0. */
-    static final double ATOMIC_NS = 4.5;
-    /** raw null_blk, irqmode=0, one job: the per-request target. */
-    static final double RAW_NS_TARGET = 35.0;
-    /** 2 jobs on 2 hw queues vs 1 job at irqmode=0. */
-    static final double SCALING_TARGET = 1.8;
-
-    /** One measured run. */
-    record Run(double iops, long ios, long p99Ns, long allocBytes, String hctx) {
+    /** The settings a reader needs to interpret the figures. */
+    record Settings(double runtimeS, double rampS, int roundsPerSet, int minSets, double precisionPts,
+                    double maxTimeS) {
     }
 
-    /** The aggregate of one workload and variant. */
-    record Cell(double median, double min, double max, long p99Ns, double allocPerIo, int runs) {
-        double spreadPct() {
-            return median == 0 ? 0 : 100.0 * (max - min) / median;
-        }
+    /** The median figures of one workload and variant over every round. */
+    record Cell(double iops, double cpuPerIo, long p99Ns, double allocPerIo, int runs, int jitRuns) {
+    }
+
+    /** A worker JVM whose rounds fell into two levels of CPU per I/O. */
+    record ModeSwitch(CompareWorkload workload, Variant variant, int set, TwoLevels.Split split) {
     }
 
     final List<CompareWorkload> workloads;
     final List<Variant> variants;
-    final double runtimeS;
-    final int repetitions;
+    final Settings settings;
     final Map<String, String> machine;
-    private final Map<String, Map<Variant, List<Run>>> runs = new LinkedHashMap<>();
+    private final Map<String, List<CompareRound>> rounds = new LinkedHashMap<>();
+    StopRule.Outcome outcome = StopRule.Outcome.CONTINUE;
+    double elapsedS;
 
-    CompareReport(List<CompareWorkload> workloads, List<Variant> variants, double runtimeS, int repetitions,
+    CompareReport(List<CompareWorkload> workloads, List<Variant> variants, Settings settings,
                   Map<String, String> machine) {
         this.workloads = workloads;
         this.variants = variants;
-        this.runtimeS = runtimeS;
-        this.repetitions = repetitions;
+        this.settings = settings;
         this.machine = machine;
         for (CompareWorkload w : workloads) {
-            Map<Variant, List<Run>> m = new LinkedHashMap<>();
-            for (Variant v : variants) {
-                m.put(v, new ArrayList<>());
+            rounds.put(w.name(), new ArrayList<>());
+        }
+    }
+
+    void add(CompareWorkload w, CompareRound r) {
+        rounds.get(w.name()).add(r);
+    }
+
+    List<CompareRound> rounds(CompareWorkload w) {
+        return rounds.get(w.name());
+    }
+
+    /** Worker sets run so far on {@code w}. */
+    int sets(CompareWorkload w) {
+        int s = 0;
+        for (CompareRound r : rounds(w)) {
+            s = Math.max(s, r.set() + 1);
+        }
+        return s;
+    }
+
+    List<ComparePair> pairs() {
+        List<ComparePair> ps = new ArrayList<>();
+        for (ComparePair p : ComparePair.values()) {
+            if (p.in(variants)) {
+                ps.add(p);
             }
-            runs.put(w.name(), m);
         }
+        return ps;
     }
 
-    void add(CompareWorkload w, Variant v, Run r) {
-        runs.get(w.name()).get(v).add(r);
-    }
-
-    /** The aggregate, or null when the variant was not run. */
+    /** The medians, or null when the variant has not run. */
     Cell cell(CompareWorkload w, Variant v) {
-        Map<Variant, List<Run>> m = runs.get(w.name());
-        List<Run> rs = m == null ? null : m.get(v);
-        if (rs == null || rs.isEmpty()) {
-            return null;
-        }
         List<Double> iops = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
         long alloc = 0;
         long ios = 0;
-        for (Run r : rs) {
-            iops.add(r.iops());
-            p99.add((double) r.p99Ns());
-            alloc += r.allocBytes();
-            ios += r.ios();
+        int jit = 0;
+        for (CompareRound r : rounds(w)) {
+            CompareRound.Run x = r.runs().get(v);
+            if (x == null) {
+                continue;
+            }
+            iops.add(x.iops());
+            if (!Double.isNaN(x.cpuPerIo())) {
+                cpu.add(x.cpuPerIo());
+            }
+            p99.add((double) x.p99Ns());
+            alloc = alloc < 0 || x.allocBytes() < 0 ? -1 : alloc + x.allocBytes();
+            ios += x.ios();
+            jit += x.jitMs() > 0 ? 1 : 0;
         }
-        return new Cell(median(iops), Collections.min(iops), Collections.max(iops), Math.round(median(p99)),
-                ios == 0 || alloc < 0 ? -1 : (double) alloc / ios, rs.size());
+        if (iops.isEmpty()) {
+            return null;
+        }
+        return new Cell(median(iops), cpu.isEmpty() ? Double.NaN : median(cpu), Math.round(median(p99)),
+                ios == 0 || alloc < 0 ? -1 : (double) alloc / ios, iops.size(), jit);
     }
 
     static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        Collections.sort(s);
-        int n = s.size();
-        return n == 0 ? 0 : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
-
-    /** IOPS lost by {@code a} relative to {@code b}, in percent (positive: a is slower); null if either is missing. */
-    Double overheadPct(CompareWorkload w, Variant a, Variant b) {
-        Cell ca = cell(w, a);
-        Cell cb = cell(w, b);
-        if (ca == null || cb == null || cb.median() == 0) {
-            return null;
+        double[] a = new double[v.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = v.get(i);
         }
-        return 100.0 * (1 - ca.median() / cb.median());
+        return a.length == 0 ? Double.NaN : Bootstrap.median(a, a.length);
     }
 
-    /** Nanoseconds per request per job (each job is one submitting thread). */
-    static double nsPerRequest(CompareWorkload w, Cell c) {
-        return c == null || c.median() == 0 ? Double.NaN : w.jobs() * 1e9 / c.median();
+    /** The median paired figure and its 95% interval, or null when no round had both sides. */
+    Bootstrap.Interval interval(CompareWorkload w, ComparePair p, ComparePair.Metric m) {
+        List<double[]> clusters = new ArrayList<>();
+        for (int s = 0; s < sets(w); s++) {
+            List<Double> xs = new ArrayList<>();
+            for (CompareRound r : rounds(w)) {
+                double x = r.set() == s ? m.of(r.runs().get(p.a), r.runs().get(p.b)) : Double.NaN;
+                if (Double.isFinite(x)) {
+                    xs.add(x);
+                }
+            }
+            if (!xs.isEmpty()) {
+                clusters.add(xs.stream().mapToDouble(Double::doubleValue).toArray());
+            }
+        }
+        return Bootstrap.median(clusters, Bootstrap.RESAMPLES, seed(w, p, m));
     }
 
-    // ---- text ------------------------------------------------------------------------------
+    /** A fixed seed per interval: the same rounds always give the same interval. */
+    static long seed(CompareWorkload w, ComparePair p, ComparePair.Metric m) {
+        return 31L * (31L * w.name().hashCode() + p.ordinal()) + m.ordinal();
+    }
 
-    String table() {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-20s %-8s %12s %23s %8s %11s %11s%n", "workload", "variant",
-                "IOPS median", "min .. max", "spread", "p99 clat", "alloc B/IO"));
+    /** The widest half-width, in points, of the intervals {@code --precision} applies to on {@code w}. */
+    double widestHalfPts(CompareWorkload w) {
+        double widest = 0;
+        for (ComparePair p : pairs()) {
+            if (!p.gated) {
+                continue;
+            }
+            for (ComparePair.Metric m : new ComparePair.Metric[] {ComparePair.Metric.CPU, ComparePair.Metric.IOPS}) {
+                Bootstrap.Interval i = interval(w, p, m);
+                widest = Math.max(widest, i == null ? Double.POSITIVE_INFINITY : i.halfWidth());
+            }
+        }
+        return widest;
+    }
+
+    /** Worker JVMs whose rounds fell into two levels of CPU per I/O. */
+    List<ModeSwitch> modeSwitches() {
+        List<ModeSwitch> out = new ArrayList<>();
+        for (CompareWorkload w : workloads) {
+            for (int s = 0; s < sets(w); s++) {
+                for (Variant v : variants) {
+                    List<Double> xs = new ArrayList<>();
+                    for (CompareRound r : rounds(w)) {
+                        CompareRound.Run x = r.set() == s ? r.runs().get(v) : null;
+                        if (x != null && !Double.isNaN(x.cpuPerIo())) {
+                            xs.add(x.cpuPerIo());
+                        }
+                    }
+                    TwoLevels.Split split = TwoLevels.find(xs.stream().mapToDouble(Double::doubleValue).toArray());
+                    if (split != null) {
+                        out.add(new ModeSwitch(w, v, s, split));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Rounds whose noise was recorded, and how many of them the machine was busy in. */
+    int[] busyRounds() {
+        int known = 0;
+        int busy = 0;
+        for (List<CompareRound> rs : rounds.values()) {
+            for (CompareRound r : rs) {
+                if (r.noise().known()) {
+                    known++;
+                    busy += r.noise().busy() ? 1 : 0;
+                }
+            }
+        }
+        return new int[] {known, busy};
+    }
+
+    /** The median of a noise figure over every round (NaN where none was recorded). */
+    double medianNoise(java.util.function.ToDoubleFunction<ProcNoise.Noise> f) {
+        List<Double> xs = new ArrayList<>();
+        for (List<CompareRound> rs : rounds.values()) {
+            for (CompareRound r : rs) {
+                double x = f.applyAsDouble(r.noise());
+                if (!Double.isNaN(x)) {
+                    xs.add(x);
+                }
+            }
+        }
+        return median(xs);
+    }
+
+    // ---- JSON --------------------------------------------------------------------------------
+
+    String json() {
+        JsonWriter j = new JsonWriter().beginObject();
+        j.beginObject("machine");
+        for (Map.Entry<String, String> e : machine.entrySet()) {
+            if (e.getKey().equals("cores")) {
+                j.field("cores", Long.parseLong(e.getValue()));
+            } else {
+                j.field(e.getKey(), e.getValue());
+            }
+        }
+        j.endObject();
+        j.beginObject("settings").field("runtime_s", settings.runtimeS()).field("ramp_s", settings.rampS())
+                .field("rounds_per_set", settings.roundsPerSet()).field("min_sets", settings.minSets())
+                .field("precision_pts", settings.precisionPts()).field("max_time_s", settings.maxTimeS())
+                .field("bootstrap_resamples", Bootstrap.RESAMPLES).endObject();
+        j.field("ended_by", outcome.name().toLowerCase(java.util.Locale.ROOT));
+        j.field("elapsed_s", elapsedS);
+        jsonResults(j);
+        jsonOverheads(j);
+        j.beginArray("mode_switches");
+        for (ModeSwitch m : modeSwitches()) {
+            j.beginObject().field("workload", m.workload().name()).field("variant", m.variant().label())
+                    .field("set", m.set()).field("low_cpu_ns_per_io", m.split().low())
+                    .field("high_cpu_ns_per_io", m.split().high()).field("rounds_low", m.split().nLow())
+                    .field("rounds_high", m.split().nHigh()).endObject();
+        }
+        j.endArray();
+        jsonRounds(j);
+        return j.endObject().toString();
+    }
+
+    private void jsonResults(JsonWriter j) {
+        j.beginArray("results");
         for (CompareWorkload w : workloads) {
             for (Variant v : variants) {
                 Cell c = cell(w, v);
                 if (c == null) {
                     continue;
                 }
-                sb.append(String.format(Locale.ROOT, "%-20s %-8s %12s %23s %7.1f%% %11s %11s%n", w.name(), v.label(),
-                        Units.iops(c.median()), Units.iops(c.min()) + " .. " + Units.iops(c.max()), c.spreadPct(),
-                        latency(c.p99Ns()), c.allocPerIo() < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f",
-                                c.allocPerIo())));
+                j.beginObject().field("workload", w.name()).field("variant", v.label())
+                        .field("iops_median", c.iops()).field("cpu_ns_per_io_median", c.cpuPerIo())
+                        .field("p99_clat_ns", c.p99Ns()).field("alloc_bytes_per_io", c.allocPerIo())
+                        .field("runs", c.runs()).field("runs_with_jit_activity", c.jitRuns()).endObject();
             }
         }
-        return sb.toString();
+        j.endArray();
     }
 
-    private static String latency(long ns) {
-        if (ns >= 10_000_000) {
-            return String.format(Locale.ROOT, "%.1f ms", ns / 1e6);
-        }
-        if (ns >= 10_000) {
-            return String.format(Locale.ROOT, "%.1f us", ns / 1e3);
-        }
-        return ns + " ns";
-    }
-
-    /** One verdict line per workload: overheads against the issue's targets, and the noise. */
-    List<String> verdicts() {
-        List<String> out = new ArrayList<>();
+    private void jsonOverheads(JsonWriter j) {
+        j.beginArray("overhead");
         for (CompareWorkload w : workloads) {
-            List<String> parts = new ArrayList<>();
-            Double chk = overheadPct(w, Variant.CHECKED, Variant.OFF);
-            Cell off = cell(w, Variant.OFF);
-            Cell checked = cell(w, Variant.CHECKED);
-            Cell raw = cell(w, Variant.RAW);
-            boolean inline = w.nullb().contains("irqmode=0");
-            if (chk != null) {
-                String noise = noise(chk, off, checked);
-                if (inline) {
-                    double dns = nsPerRequest(w, checked) - nsPerRequest(w, off);
-                    parts.add(String.format(Locale.ROOT,
-                            "checked costs %.1f%% vs off, %+.1f ns/request (target <= one atomic, ~%.1f ns): %s%s",
-                            chk, dns, ATOMIC_NS, shown(dns) <= ATOMIC_NS ? "OK" : "MISSED", noise));
-                } else {
-                    parts.add(String.format(Locale.ROOT, "checked costs %.1f%% vs off (target <= %.0f%%, aim 1%%): %s%s",
-                            chk, CHECKED_PCT_TARGET, shown(chk) <= CHECKED_PCT_TARGET ? "OK" : "MISSED", noise));
-                }
-            }
-            Double offRaw = overheadPct(w, Variant.OFF, Variant.RAW);
-            if (offRaw != null) {
-                parts.add(String.format(Locale.ROOT, "off costs %.1f%% vs raw%s", offRaw, noise(offRaw, raw, off)));
-            }
-            if (inline && raw != null && w.jobs() == 1) {
-                double ns = nsPerRequest(w, raw);
-                // The job's own bookkeeping (offsets, slots, accounting: ~15 ns) is in this figure;
-                // the block layer's share is what JMH NullBlkBench.oneJob measures.
-                parts.add(String.format(Locale.ROOT, "raw %.1f ns/request with the job's own work (target < %.0f ns for"
-                        + " the block layer alone: see ./jblk jmh NullBlkBench.oneJob)", ns, RAW_NS_TARGET));
-            }
-            if (inline && raw != null && w.jobs() == 2) {
-                for (CompareWorkload one : workloads) {
-                    Cell r1 = cell(one, Variant.RAW);
-                    if (one.jobs() == 1 && one.nullb().contains("irqmode=0") && r1 != null && r1.median() > 0) {
-                        double x = raw.median() / r1.median();
-                        parts.add(String.format(Locale.ROOT, "raw 2 jobs = %.2fx 1 job (target >= %.1fx): %s", x,
-                                SCALING_TARGET, Math.round(x * 100) / 100.0 >= SCALING_TARGET ? "OK" : "MISSED"));
+            for (ComparePair p : pairs()) {
+                j.beginObject().field("workload", w.name()).field("pair", p.key());
+                for (ComparePair.Metric m : ComparePair.Metric.values()) {
+                    Bootstrap.Interval i = interval(w, p, m);
+                    if (i == null) {
+                        j.fieldOrNull(m.key, null);
+                    } else {
+                        j.beginObject(m.key).field("median", i.median()).field("low", i.low())
+                                .field("high", i.high()).endObject();
                     }
                 }
-            }
-            if (off != null && off.allocPerIo() >= 0) {
-                parts.add(String.format(Locale.ROOT, "off allocates %.2f B/IO (target 0): %s", off.allocPerIo(),
-                        off.allocPerIo() < 0.5 ? "OK" : "MISSED"));
-            }
-            out.add(w.name() + ": " + (parts.isEmpty() ? "(needs the off and checked variants)" : String.join("; ", parts)));
-        }
-        return out;
-    }
-
-    /** A value as the verdict prints it (one decimal): the verdict judges what it shows. */
-    private static double shown(double v) {
-        return Math.round(v * 10) / 10.0;
-    }
-
-    /** A note when a difference is smaller than the run-to-run spread of either side. */
-    private static String noise(double pct, Cell a, Cell b) {
-        if (a == null || b == null) {
-            return "";
-        }
-        double spread = Math.max(a.spreadPct(), b.spreadPct());
-        return Math.abs(pct) < spread ? String.format(Locale.ROOT,
-                " (within the %.1f%% run-to-run spread: inconclusive)", spread) : "";
-    }
-
-    // ---- JSON --------------------------------------------------------------------------------
-
-    String json() {
-        JsonWriter w = new JsonWriter().beginObject();
-        w.beginObject("machine");
-        for (Map.Entry<String, String> e : machine.entrySet()) {
-            if (e.getKey().equals("cores")) {
-                w.field("cores", Long.parseLong(e.getValue()));
-            } else {
-                w.field(e.getKey(), e.getValue());
+                j.field("verdict", CompareVerdict.of(this, w, p)).endObject();
             }
         }
-        w.endObject();
-        w.field("runtime_s", runtimeS);
-        w.field("repetitions", repetitions);
-        w.beginArray("results");
-        for (CompareWorkload wl : workloads) {
-            for (Variant v : variants) {
-                Cell c = cell(wl, v);
-                if (c == null) {
-                    continue;
+        j.endArray();
+    }
+
+    private void jsonRounds(JsonWriter j) {
+        j.beginArray("rounds");
+        for (CompareWorkload w : workloads) {
+            for (CompareRound r : rounds(w)) {
+                StringBuilder order = new StringBuilder();
+                for (Variant v : r.order()) {
+                    order.append(order.length() > 0 ? " " : "").append(v.label());
                 }
-                w.beginObject();
-                w.field("workload", wl.name());
-                w.field("variant", v.label());
-                w.field("iops_median", c.median());
-                w.field("iops_min", c.min());
-                w.field("iops_max", c.max());
-                w.field("p99_clat_ns", c.p99Ns());
-                w.field("alloc_bytes_per_io", c.allocPerIo());
-                w.endObject();
+                j.beginObject().field("workload", w.name()).field("set", r.set()).field("round", r.index())
+                        .field("order", order.toString()).field("load1", r.noise().load1())
+                        .field("steal_pct", r.noise().stealPct()).field("others_cpu_pct", r.noise().othersPct())
+                        .field("busy", r.noise().busy() ? "yes" : r.noise().known() ? "no" : "unknown");
+                j.beginArray("runs");
+                for (Variant v : r.order()) {
+                    CompareRound.Run x = r.runs().get(v);
+                    j.beginObject().field("variant", v.label()).field("iops", x.iops()).field("ios", x.ios())
+                            .field("cpu_ns", x.cpuNs()).field("p99_clat_ns", x.p99Ns())
+                            .field("alloc_bytes", x.allocBytes()).field("jit_ms", x.jitMs()).endObject();
+                }
+                j.endArray().endObject();
             }
         }
-        w.endArray();
-        w.beginArray("overhead");
-        for (CompareWorkload wl : workloads) {
-            w.beginObject();
-            w.field("workload", wl.name());
-            w.fieldOrNull("checked_vs_off_pct", overheadPct(wl, Variant.CHECKED, Variant.OFF));
-            w.fieldOrNull("off_vs_raw_pct", overheadPct(wl, Variant.OFF, Variant.RAW));
-            w.endObject();
-        }
-        w.endArray();
-        w.endObject();
-        return w.toString();
+        j.endArray();
     }
 }

@@ -5,6 +5,8 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +24,14 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * setup WORKLOAD          -> ok            (device created, preconditioned)
  * warmup NS               -> ok            (runs the workload, not measured; waits for the JIT to go quiet)
- * run RAMP_NS NS          -> result ios=.. ns=.. iops=.. p99=.. alloc=.. allocjobs=.. hctx=..
+ * run RAMP_NS NS          -> result ios=.. ns=.. iops=.. cpu=.. p99=.. alloc=.. allocjobs=.. jitms=.. hctx=..
  * teardown                -> ok
  * exit
  * </pre>
  * Any failure answers {@code error MESSAGE}. Everything else the JVM prints goes to stderr.
+ * {@code cpu} is the CPU time of the device's and the jobs' threads in the window (ns), {@code
+ * jitms} the JIT's compile time during the run: above 0 after warm-up, the hot path was still
+ * being compiled (or recompiled) while it was measured.
  */
 public final class CompareWorker {
     /** One latency sample in 2^6 = 64 I/Os: two System.nanoTime calls (~21 ns each) per sample. */
@@ -74,22 +79,11 @@ public final class CompareWorker {
             case "warmup":
                 return warmup(Long.parseLong(a[1]), Long.parseLong(a[2]), Long.parseLong(a[3]));
             case "run": {
-                WorkloadRunner.RunResult r = run(Long.parseLong(a[1]), Long.parseLong(a[2]));
-                Histogram h = IoJob.newHistogram();
-                StringBuilder hctx = new StringBuilder();
-                for (WorkloadRunner.JobResult jr : r.jobs) {
-                    h.add(jr.job.latency[0]);
-                    h.add(jr.job.latency[1]);
-                    hctx.append(hctx.length() > 0 ? "," : "").append(jr.job.hctxIndex());
-                    if (jr.job.error() != 0) {
-                        throw new IllegalStateException("I/O error " + FioReport.errnoName(jr.job.error()) + ": "
-                                + jr.job.errorDetail());
-                    }
-                }
-                long ios = r.totalIos();
-                return String.format(Locale.ROOT, "result ios=%d ns=%d iops=%.1f p99=%d alloc=%d allocjobs=%d hctx=%s",
-                        ios, r.measureNs, r.iops(), h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99),
-                        r.allocBytesAll, r.allocBytesJobs, hctx);
+                String r = result(run(Long.parseLong(a[1]), Long.parseLong(a[2])));
+                // what this reply and the run's bookkeeping made the JIT compile is done before
+                // the next run: a compile inside a measured window is then the hot path's
+                awaitQuietJit();
+                return r;
             }
             case "teardown":
                 teardown();
@@ -97,6 +91,30 @@ public final class CompareWorker {
             default:
                 throw new IllegalArgumentException("unknown command " + a[0]);
         }
+    }
+
+    /** The protocol's answer to {@code run}. */
+    private static String result(Measured m) {
+        WorkloadRunner.RunResult r = m.run;
+        Histogram h = IoJob.newHistogram();
+        StringBuilder hctx = new StringBuilder();
+        for (WorkloadRunner.JobResult jr : r.jobs) {
+            h.add(jr.job.latency[0]);
+            h.add(jr.job.latency[1]);
+            hctx.append(hctx.length() > 0 ? "," : "").append(jr.job.hctxIndex());
+            if (jr.job.error() != 0) {
+                throw new IllegalStateException("I/O error " + FioReport.errnoName(jr.job.error()) + ": "
+                        + jr.job.errorDetail());
+            }
+        }
+        return String.format(Locale.ROOT,
+                "result ios=%d ns=%d iops=%.1f cpu=%d p99=%d alloc=%d allocjobs=%d jitms=%d hctx=%s",
+                r.totalIos(), r.measureNs, r.iops(), r.cpuNsAll, h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99),
+                r.allocBytesAll, r.allocBytesJobs, m.jitMs, hctx);
+    }
+
+    /** A run and the JIT's compile time during it (-1 where the JVM does not say). */
+    private record Measured(WorkloadRunner.RunResult run, long jitMs) {
     }
 
     private void setup(String name) throws InterruptedException {
@@ -124,7 +142,15 @@ public final class CompareWorker {
         }
     }
 
-    private WorkloadRunner.RunResult run(long rampNs, long ns) throws InterruptedException {
+    private Measured run(long rampNs, long ns) throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long before = timed ? jit.getTotalCompilationTime() : 0;
+        WorkloadRunner.RunResult r = runJobs(rampNs, ns);
+        return new Measured(r, timed ? jit.getTotalCompilationTime() - before : -1);
+    }
+
+    private WorkloadRunner.RunResult runJobs(long rampNs, long ns) throws InterruptedException {
         if (workload == null) {
             throw new IllegalStateException("no workload set up");
         }
@@ -140,24 +166,27 @@ public final class CompareWorker {
 
     /**
      * Warms up with runs of exactly the measured shape (ramp, then the counted window) until at
-     * least {@code minNs} have passed and one whole run compiled nothing, at most 10 runs past that.
+     * least {@code minNs} have passed and two runs in a row compiled nothing, at most 10 runs past
+     * that. One quiet run was not enough on a busy machine: the compiler threads got no CPU during
+     * a 0.1 s run, the run looked quiet, and the first measured run still ran C1 code in which the
+     * checked handle is not scalar-replaced (mb-randwrite: 170-390 KB in the first round of a set,
+     * 112 B per run after it, which showed as ~2 B/IO over all rounds).
      * A shorter or differently shaped warmup left branches the runs take (the ramp ending, the
      * latency sample) unprofiled: C2 then deoptimised during the measured runs and they ran in C1
      * code, where the checked handle is not scalar-replaced (measured: 4-20 M IOPS and 8-16 B/IO
      * at irqmode=0 where a settled JIT gives 20 M and 0 B).
      */
     private String warmup(long minNs, long rampNs, long runNs) throws InterruptedException {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime();
         int runs = 0;
         int extra = 0;
+        int quietRuns = 0;
         while (true) {
-            long before = timed ? jit.getTotalCompilationTime() : 0;
-            run(rampNs, Math.max(runNs, 1_000_000L));
+            long jitMs = run(rampNs, Math.max(runNs, 1_000_000L)).jitMs;
             runs++;
             awaitQuietJit();
-            boolean quiet = !timed || jit.getTotalCompilationTime() == before;
+            quietRuns = jitMs <= 0 ? quietRuns + 1 : 0;
+            boolean quiet = quietRuns >= 2;
             if (System.nanoTime() - start >= minNs && (quiet || ++extra >= 10)) {
                 return "ok runs=" + runs + " quiet=" + quiet;
             }
@@ -169,7 +198,7 @@ public final class CompareWorker {
      * do not run while another worker is being measured.
      */
     private static void awaitQuietJit() throws InterruptedException {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return;
         }

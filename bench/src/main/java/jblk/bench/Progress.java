@@ -9,14 +9,15 @@ import java.util.Locale;
  */
 final class Progress {
     private final PrintStream out;
-    private final int total;
+    private final double maxS;
     private final long start = System.nanoTime();
     private int done;
     private int lastLen;
 
-    Progress(PrintStream out, int total) {
+    /** {@code maxS}: the time the run may take at most (it may end earlier), shown with the elapsed time. */
+    Progress(PrintStream out, double maxS) {
         this.out = out;
-        this.total = total;
+        this.maxS = maxS;
     }
 
     void show(String what) {
@@ -24,8 +25,7 @@ final class Progress {
             return;
         }
         double el = (System.nanoTime() - start) / 1e9;
-        String eta = done == 0 ? "" : String.format(Locale.ROOT, " eta %.0fs", el / done * (total - done));
-        String s = String.format(Locale.ROOT, "[%d/%d runs, %.0fs%s] %s", done, total, el, eta, what);
+        String s = String.format(Locale.ROOT, "[%d runs, %.0fs of at most %.0fs] %s", done, el, maxS, what);
         print(s);
     }
 

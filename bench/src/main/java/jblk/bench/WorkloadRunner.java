@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * Runs a set of {@link IoJob}s through ramp, measurement and stop, and collects what fio reports:
  * per-job counts, bytes, latency histograms, per-interval IOPS and bandwidth samples (fio's
  * {@code iops_min/max/mean/stddev}), errors, and the bytes allocated during the measured window
- * (all threads, and the submitter threads alone). The runner thread only sleeps and reads
- * counters; the jobs do the I/O.
+ * (all threads, and the submitter threads alone) and the CPU time of every thread of the device
+ * and the jobs. The runner thread only sleeps and reads counters; the jobs do the I/O.
  */
 final class WorkloadRunner {
     /** fio's default sample interval for bw/iops statistics (its log_avg_msec/bw_avg). */
@@ -49,6 +49,8 @@ final class WorkloadRunner {
         long allocBytesAll = -1;
         /** Bytes allocated by the submitter threads in the window (-1 if unknown). */
         long allocBytesJobs = -1;
+        /** CPU time of every other thread in the window: the jobs and the device's threads (-1 if unknown). */
+        long cpuNsAll = -1;
 
         long totalIos() {
             long n = 0;
@@ -69,116 +71,25 @@ final class WorkloadRunner {
      * (including their verify phase). Takes interval samples every {@code sampleNs}.
      */
     static RunResult run(List<IoJob> jobs, long rampNs, long runtimeNs, long sampleNs) throws InterruptedException {
-        com.sun.management.ThreadMXBean mx = threadBean();
-        RunResult r = new RunResult();
-        long[] jobIds = new long[jobs.size()];
-        for (int i = 0; i < jobIds.length; i++) {
-            jobIds[i] = jobs.get(i).thread.getId();
-        }
-        Map<Long, Long> allocAll0 = null;
-        long[] allocJobs0 = null;
-        long t0 = 0;
+        Window w = new Window(jobs);
         if (rampNs == 0) {
-            // no ramp: the jobs start measured, so an I/O limit is exact from the first I/O
-            allocAll0 = allocatedByOthers(mx);
-            t0 = System.nanoTime();
-            for (IoJob j : jobs) {
-                j.setPhase(IoJob.MEASURE);
-            }
+            w.open();   // no ramp: the jobs start measured, so an I/O limit is exact from the first I/O
         }
         for (IoJob j : jobs) {
             j.start();
         }
+        RunResult r;
         try {
             if (rampNs > 0) {
                 sleepUntil(System.nanoTime() + rampNs, jobs);
-                allocAll0 = allocatedByOthers(mx);
-                allocJobs0 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
-                t0 = System.nanoTime();
-                for (IoJob j : jobs) {
-                    j.setPhase(IoJob.MEASURE);
-                }
+                w.open();
             }
-            long end = runtimeNs > 0 ? t0 + runtimeNs : Long.MAX_VALUE;
-            long[][] lastCount = new long[jobs.size()][2];
-            long[][] lastBytes = new long[jobs.size()][2];
-            long lastSample = t0;
-            List<List<List<Double>>> iopsS = new ArrayList<>();
-            List<List<List<Double>>> bwS = new ArrayList<>();
-            for (int i = 0; i < jobs.size(); i++) {
-                iopsS.add(List.of(new ArrayList<>(), new ArrayList<>()));
-                bwS.add(List.of(new ArrayList<>(), new ArrayList<>()));
-            }
-            long now = t0;
-            while (now < end && !allStopped(jobs)) {
-                long wake = Math.min(end, lastSample + sampleNs);
-                sleepUntil(wake, jobs);
-                now = System.nanoTime();
-                if (now - lastSample >= sampleNs) {
-                    double secs = (now - lastSample) / 1e9;
-                    for (int i = 0; i < jobs.size(); i++) {
-                        IoJob j = jobs.get(i);
-                        if (j.finished() || j.selfStopNs() != 0) {
-                            continue; // a stopped job's partial interval is not a sample
-                        }
-                        for (int d = 0; d < 2; d++) {
-                            long c = j.count(d);
-                            long b = j.bytes(d);
-                            iopsS.get(i).get(d).add((c - lastCount[i][d]) / secs);
-                            bwS.get(i).get(d).add((b - lastBytes[i][d]) / secs / 1024.0);
-                            lastCount[i][d] = c;
-                            lastBytes[i][d] = b;
-                        }
-                    }
-                    lastSample = now;
-                }
-            }
-            for (IoJob j : jobs) {
-                j.setPhase(IoJob.STOP);
-            }
-            long t1 = System.nanoTime();
-            Map<Long, Long> allocAll1 = allocatedByOthers(mx);
-            long[] allocJobs1 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
+            Samples s = sample(jobs, w.t0, runtimeNs, sampleNs);
+            w.close();
             for (IoJob j : jobs) {
                 j.thread.join();
             }
-            long windowEnd = t0;
-            for (int i = 0; i < jobs.size(); i++) {
-                IoJob j = jobs.get(i);
-                long self = j.selfStopNs();
-                long jobEnd = self != 0 && self < t1 ? self : t1;
-                windowEnd = Math.max(windowEnd, jobEnd);
-                JobResult jr = new JobResult(j, Math.max(0, jobEnd - t0));
-                for (int d = 0; d < 2; d++) {
-                    jr.iopsSamples.get(d).addAll(iopsS.get(i).get(d));
-                    jr.bwSamples.get(d).addAll(bwS.get(i).get(d));
-                }
-                r.jobs.add(jr);
-            }
-            r.measureNs = windowEnd - t0;
-            if (allocAll0 != null && allocAll1 != null) {
-                long sum = 0;
-                for (Map.Entry<Long, Long> e : allocAll1.entrySet()) {
-                    sum += e.getValue() - allocAll0.getOrDefault(e.getKey(), 0L);
-                }
-                r.allocBytesAll = sum;
-            }
-            if (allocJobs0 == null && allocJobs1 != null) {
-                // no ramp: the submitter threads were new at t0, everything they allocated counts
-                // (their setup is in the constructor, on this thread)
-                allocJobs0 = new long[jobIds.length];
-            }
-            if (allocJobs0 != null && allocJobs1 != null) {
-                long sum = 0;
-                for (int i = 0; i < jobIds.length; i++) {
-                    if (allocJobs0[i] < 0 || allocJobs1[i] < 0) {
-                        sum = -1;
-                        break;
-                    }
-                    sum += allocJobs1[i] - allocJobs0[i];
-                }
-                r.allocBytesJobs = sum;
-            }
+            r = w.result(s);
         } finally {
             for (IoJob j : jobs) {
                 j.setPhase(IoJob.STOP);
@@ -193,6 +104,150 @@ final class WorkloadRunner {
             }
         }
         return r;
+    }
+
+    /** The per-interval IOPS and bandwidth samples of each job and direction. */
+    private static final class Samples {
+        final List<List<List<Double>>> iops = new ArrayList<>();
+        final List<List<List<Double>>> bw = new ArrayList<>();
+
+        Samples(int jobs) {
+            for (int i = 0; i < jobs; i++) {
+                iops.add(List.of(new ArrayList<>(), new ArrayList<>()));
+                bw.add(List.of(new ArrayList<>(), new ArrayList<>()));
+            }
+        }
+    }
+
+    /** Sleeps through the measured window, sampling every {@code sampleNs}, until it ends or every job stopped. */
+    private static Samples sample(List<IoJob> jobs, long t0, long runtimeNs, long sampleNs) throws InterruptedException {
+        Samples s = new Samples(jobs.size());
+        long end = runtimeNs > 0 ? t0 + runtimeNs : Long.MAX_VALUE;
+        long[][] lastCount = new long[jobs.size()][2];
+        long[][] lastBytes = new long[jobs.size()][2];
+        long lastSample = t0;
+        long now = t0;
+        while (now < end && !allStopped(jobs)) {
+            sleepUntil(Math.min(end, lastSample + sampleNs), jobs);
+            now = System.nanoTime();
+            if (now - lastSample < sampleNs) {
+                continue;
+            }
+            double secs = (now - lastSample) / 1e9;
+            for (int i = 0; i < jobs.size(); i++) {
+                IoJob j = jobs.get(i);
+                if (j.finished() || j.selfStopNs() != 0) {
+                    continue; // a stopped job's partial interval is not a sample
+                }
+                for (int d = 0; d < 2; d++) {
+                    long c = j.count(d);
+                    long b = j.bytes(d);
+                    s.iops.get(i).get(d).add((c - lastCount[i][d]) / secs);
+                    s.bw.get(i).get(d).add((b - lastBytes[i][d]) / secs / 1024.0);
+                    lastCount[i][d] = c;
+                    lastBytes[i][d] = b;
+                }
+            }
+            lastSample = now;
+        }
+        return s;
+    }
+
+    /**
+     * The measured window: when it opened and closed, and the threads' allocation and CPU counters
+     * at both ends. Every thread but the runner's own counts (the device's softirq, timer,
+     * completion and timeout threads, and the jobs): the JIT's and GC's threads are not Java
+     * threads and are not in it.
+     */
+    private static final class Window {
+        private final List<IoJob> jobs;
+        private final com.sun.management.ThreadMXBean mx = threadBean();
+        private final long[] jobIds;
+        long t0;
+        private long t1;
+        private Map<Long, long[]> others0;
+        private Map<Long, long[]> others1;
+        private long[] allocJobs0;
+        private long[] allocJobs1;
+
+        Window(List<IoJob> jobs) {
+            this.jobs = jobs;
+            this.jobIds = new long[jobs.size()];
+            for (int i = 0; i < jobIds.length; i++) {
+                jobIds[i] = jobs.get(i).thread.getId();
+            }
+        }
+
+        void open() {
+            others0 = countersOfOthers(mx);
+            allocJobs0 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
+            t0 = System.nanoTime();
+            for (IoJob j : jobs) {
+                j.setPhase(IoJob.MEASURE);
+            }
+        }
+
+        void close() {
+            for (IoJob j : jobs) {
+                j.setPhase(IoJob.STOP);
+            }
+            t1 = System.nanoTime();
+            others1 = countersOfOthers(mx);
+            allocJobs1 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
+        }
+
+        RunResult result(Samples s) {
+            RunResult r = new RunResult();
+            long windowEnd = t0;
+            for (int i = 0; i < jobs.size(); i++) {
+                IoJob j = jobs.get(i);
+                long self = j.selfStopNs();
+                long jobEnd = self != 0 && self < t1 ? self : t1;
+                windowEnd = Math.max(windowEnd, jobEnd);
+                JobResult jr = new JobResult(j, Math.max(0, jobEnd - t0));
+                for (int d = 0; d < 2; d++) {
+                    jr.iopsSamples.get(d).addAll(s.iops.get(i).get(d));
+                    jr.bwSamples.get(d).addAll(s.bw.get(i).get(d));
+                }
+                r.jobs.add(jr);
+            }
+            r.measureNs = windowEnd - t0;
+            if (others0 != null && others1 != null) {
+                r.allocBytesAll = sumDelta(others0, others1, 0);
+                r.cpuNsAll = sumDelta(others0, others1, 1);
+            }
+            if (allocJobs0 == null && allocJobs1 != null) {
+                // no ramp: the submitter threads were new at t0, everything they allocated counts
+                // (their setup is in the constructor, on the runner thread)
+                allocJobs0 = new long[jobIds.length];
+            }
+            if (allocJobs0 != null && allocJobs1 != null) {
+                long sum = 0;
+                for (int i = 0; i < jobIds.length; i++) {
+                    if (allocJobs0[i] < 0 || allocJobs1[i] < 0) {
+                        sum = -1;
+                        break;
+                    }
+                    sum += allocJobs1[i] - allocJobs0[i];
+                }
+                r.allocBytesJobs = sum;
+            }
+            return r;
+        }
+
+        /** The sum of counter {@code k} over the threads seen at the end ({@code -1} if any was unknown there). */
+        private static long sumDelta(Map<Long, long[]> a, Map<Long, long[]> b, int k) {
+            long sum = 0;
+            for (Map.Entry<Long, long[]> e : b.entrySet()) {
+                long end = e.getValue()[k];
+                if (end < 0) {
+                    return -1;
+                }
+                long[] begin = a.get(e.getKey());
+                sum += end - (begin == null || begin[k] < 0 ? 0 : begin[k]);
+            }
+            return sum;
+        }
     }
 
     private static boolean allStopped(List<IoJob> jobs) {
@@ -221,21 +276,22 @@ final class WorkloadRunner {
     }
 
     /**
-     * Bytes allocated so far by each live thread except the caller (whose bookkeeping this is), or
-     * null without allocation accounting. Threads that end inside a window are not seen; the
-     * runner's windows end before their jobs do.
+     * {bytes allocated, CPU ns} so far of each live thread except the caller (whose bookkeeping
+     * this is), or null without allocation accounting; a counter the JVM cannot give is -1. Threads
+     * that end inside a window are not seen; the runner's windows end before their jobs do.
      */
-    static Map<Long, Long> allocatedByOthers(com.sun.management.ThreadMXBean mx) {
+    static Map<Long, long[]> countersOfOthers(com.sun.management.ThreadMXBean mx) {
         if (mx == null) {
             return null;
         }
         long[] ids = mx.getAllThreadIds();
         long[] bytes = mx.getThreadAllocatedBytes(ids);
+        long[] cpu = mx.isThreadCpuTimeSupported() && mx.isThreadCpuTimeEnabled() ? mx.getThreadCpuTime(ids) : null;
         long self = Thread.currentThread().getId();
-        Map<Long, Long> m = new HashMap<>();
+        Map<Long, long[]> m = new HashMap<>();
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] != self && bytes[i] >= 0) {
-                m.put(ids[i], bytes[i]);
+                m.put(ids[i], new long[] {bytes[i], cpu == null ? -1 : cpu[i]});
             }
         }
         return m;

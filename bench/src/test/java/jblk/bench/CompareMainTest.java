@@ -29,79 +29,67 @@ class CompareMainTest {
     }
 
     @Test
-    void tinyRunWritesTheIssuesJsonSchemaAndAChart(@TempDir Path tmp) throws Exception {
+    void tinyRunWritesEveryRoundWithItsNoiseAndTheIntervalsAsJsonAndAChart(@TempDir Path tmp) throws Exception {
         Path json = tmp.resolve("not/yet/there/c.json");   // missing directories are created, as fio does
         Path png = tmp.resolve("charts/c.png");
-        BenchMainTest.Outcome r = compare("--runtime", "0.1", "--repetitions", "2", "--warmup", "0.05",
-                "--workloads", "irqmode=0,mb-randwrite", "--mb-size", "8", "--output-format", "json",
+        BenchMainTest.Outcome r = compare("--runtime", "0.05", "--rounds", "2", "--min-sets", "1", "--max-time", "1",
+                "--warmup", "0.05", "--workloads", "irqmode=0,mb-randwrite", "--mb-size", "8", "--output-format", "json",
                 "--output", json.toString(), "--chart", png.toString());
         assertEquals(0, r.status(), r.err());
         Map<String, Object> top = Json.obj(Json.parse(Files.readString(json)));
-        assertEquals(List.of("machine", "runtime_s", "repetitions", "results", "overhead"), List.copyOf(top.keySet()));
+        assertEquals(List.of("machine", "settings", "ended_by", "elapsed_s", "results", "overhead", "mode_switches",
+                "rounds"), List.copyOf(top.keySet()));
         Map<String, Object> machine = Json.obj(top.get("machine"));
-        assertTrue(machine.keySet().containsAll(Set.of("cpu", "cores", "java_version", "os")), machine.toString());
-        assertEquals(0.1, Json.num(top.get("runtime_s")), 1e-9);
-        assertEquals(2.0, top.get("repetitions"));
+        assertTrue(machine.keySet().containsAll(Set.of("cpu", "cores", "java_version", "os", "worker_jvm_args")),
+                machine.toString());
+        assertTrue(((String) machine.get("worker_jvm_args")).contains("dontinline,jblk.blockcore.TimeoutTimer::add"));
+        assertEquals(2.0, Json.num(Json.obj(top.get("settings")).get("rounds_per_set")));
+        assertEquals("max_time", top.get("ended_by"), "one set per workload always runs, past a 1 s --max-time");
         List<Object> results = Json.arr(top.get("results"));
         assertEquals(8, results.size(), "2 workloads x 4 variants");
         Set<String> seen = new HashSet<>();
-        double total = 0;
         for (Object o : results) {
             Map<String, Object> res = Json.obj(o);
-            assertEquals(List.of("workload", "variant", "iops_median", "iops_min", "iops_max", "p99_clat_ns",
-                    "alloc_bytes_per_io"), List.copyOf(res.keySet()));
             seen.add(res.get("workload") + "/" + res.get("variant"));
-            double min = Json.num(res.get("iops_min"));
-            double med = Json.num(res.get("iops_median"));
-            double max = Json.num(res.get("iops_max"));
-            // ordering only: on a loaded 2-core machine a 0.1 s run may even complete nothing
-            assertTrue(0 <= min && min <= med && med <= max, res.toString());
-            total += med;
-            assertTrue(Json.num(res.get("p99_clat_ns")) >= 0, res.toString());
+            assertEquals(2.0, res.get("runs"), res.toString());
+            assertTrue(Json.num(res.get("cpu_ns_per_io_median")) > 0, "thread CPU clocks counted: " + res);
             assertTrue(Json.num(res.get("alloc_bytes_per_io")) >= 0, res.toString());
         }
-        assertTrue(total > 0, "the workers did I/O");
         for (String w : List.of("irqmode=0", "mb-randwrite")) {
             for (String v : List.of("raw", "off", "checked", "debug")) {
                 assertTrue(seen.contains(w + "/" + v), w + "/" + v);
             }
         }
         List<Object> overhead = Json.arr(top.get("overhead"));
-        assertEquals(2, overhead.size());
+        assertEquals(6, overhead.size(), "2 workloads x checked_vs_off, off_vs_raw, debug_vs_off");
         for (Object o : overhead) {
             Map<String, Object> ov = Json.obj(o);
-            assertEquals(List.of("workload", "checked_vs_off_pct", "off_vs_raw_pct"), List.copyOf(ov.keySet()));
-            double off = median(results, (String) ov.get("workload"), "off");
-            double checked = median(results, (String) ov.get("workload"), "checked");
-            double raw = median(results, (String) ov.get("workload"), "raw");
-            if (off > 0 && raw > 0) {
-                assertEquals(100 * (1 - checked / off), Json.num(ov.get("checked_vs_off_pct")), 1e-3);
-                assertEquals(100 * (1 - off / raw), Json.num(ov.get("off_vs_raw_pct")), 1e-3);
-            }
+            Map<String, Object> cpu = Json.obj(ov.get("cpu_per_io_pct"));
+            assertTrue(Json.num(cpu.get("low")) <= Json.num(cpu.get("median"))
+                    && Json.num(cpu.get("median")) <= Json.num(cpu.get("high")), ov.toString());
+            assertTrue(((String) ov.get("verdict")).contains(" of "), ov.toString());
         }
+        List<Object> rounds = Json.arr(top.get("rounds"));
+        assertEquals(4, rounds.size(), "2 workloads x 1 set x 2 rounds");
+        Map<String, Object> second = Json.obj(rounds.get(1));
+        assertEquals("debug checked off raw", second.get("order"), "the second round runs in reverse");
+        assertTrue(Json.num(second.get("load1")) >= 0 && Json.num(second.get("others_cpu_pct")) >= 0, second.toString());
+        assertEquals(4, Json.arr(second.get("runs")).size());
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a}, head, "a PNG");
     }
 
-    private static double median(List<Object> results, String workload, String variant) {
-        for (Object o : results) {
-            Map<String, Object> r = Json.obj(o);
-            if (r.get("workload").equals(workload) && r.get("variant").equals(variant)) {
-                return Json.num(r.get("iops_median"));
-            }
-        }
-        throw new AssertionError(workload + "/" + variant);
-    }
-
     @Test
     void tableNamesEveryWorkloadAndGivesAVerdict() {
-        BenchMainTest.Outcome r = compare("--runtime", "0.1", "--repetitions", "1", "--warmup", "0.05",
-                "--workloads", "irqmode=1", "--variants", "off,checked", "--chart", "none");
+        BenchMainTest.Outcome r = compare("--runtime", "0.05", "--rounds", "2", "--min-sets", "1", "--max-time", "1",
+                "--warmup", "0.05", "--workloads", "irqmode=1", "--variants", "off,checked", "--chart", "none");
         assertEquals(0, r.status(), r.err());
         String o = r.out();
+        assertTrue(o.startsWith("checked vs off, CPU per I/O: "), "the answer first: " + o);
+        assertTrue(o.lines().toList().get(2).startsWith("ended by --max-time"), o);
         assertTrue(o.contains("iostats=0 poll_queues=0"), o);
         assertTrue(o.matches("(?s).*\\nirqmode=1 +off .*\\nirqmode=1 +checked .*"), o);
-        assertTrue(o.contains("\n  irqmode=1: "), "a verdict line: " + o); // its content: CompareReportTest
+        assertTrue(o.contains("\n  irqmode=1: checked costs "), "a verdict line: " + o); // its content: CompareReportTest
         assertTrue(!o.contains("\r"), "no progress line when stdout is not a terminal");
     }
 
@@ -125,8 +113,27 @@ class CompareMainTest {
         assertTrue(r.err().contains("--jvm-args=-XX:+Bogus is refused by the JVM: Unrecognized VM option 'Bogus'"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertEquals("", r.out());
-        r = compare("--repetitions", "x");
+        r = compare("--rounds", "x");
         assertEquals(2, r.status());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+        r = compare("--rounds", "3");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--rounds=3 is out of range: allowed an even number 2..1000"), r.err());
+        r = compare("--precision", "0");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--precision=0.0 is out of range: allowed (0, 100] points"), r.err());
+        r = compare("--max-time", "-1");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--max-time=-1.0 is out of range"), r.err());
+    }
+
+    @Test
+    void helpShowsTheTargetsTable() {
+        BenchMainTest.Outcome r = compare("--help");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("Targets (what the verdicts judge against):"), r.out());
+        assertTrue(r.out().contains("checked vs off, softirq/memory-backed: CPU per I/O +2% at most (aim 1%)"), r.out());
+        assertTrue(r.out().contains("checked vs off, irqmode=0: one atomic (~4.5 ns) of CPU per request at most"), r.out());
+        assertTrue(!r.out().contains("issue"), "no issue numbers: " + r.out());
     }
 }

@@ -1,80 +1,132 @@
 package jblk.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jblk.json.Json;
 import org.junit.jupiter.api.Test;
 
-/** The comparison's arithmetic and verdicts on known numbers (no timing involved). */
+/** The comparison's arithmetic, verdicts and answer lines on known rounds (no timing involved). */
 class CompareReportTest {
     static final Map<String, CompareWorkload> ALL = CompareWorkload.all(64);
+    static final ProcNoise.Noise QUIET = new ProcNoise.Noise(0.5, 0, 2);
+    static final ProcNoise.Noise BUSY = new ProcNoise.Noise(6.0, 0, 60);
 
-    static CompareReport report(List<String> workloads) {
-        List<CompareWorkload> ws = workloads.stream().map(ALL::get).toList();
-        return new CompareReport(ws, List.of(Variant.values()), 0.5, 3, Map.of("cpu", "test", "cores", "2"));
+    static CompareReport report(StopRule.Outcome outcome, String... workloads) {
+        List<CompareWorkload> ws = java.util.Arrays.stream(workloads).map(ALL::get).toList();
+        CompareReport r = new CompareReport(ws, List.of(Variant.values()), new CompareReport.Settings(0.1, 0.02, 4, 2,
+                0.5, 100), Map.of("cpu", "test", "cores", "2"));
+        r.outcome = outcome;
+        return r;
     }
 
-    static void add(CompareReport r, String w, Variant v, double... iops) {
-        for (double x : iops) {
-            r.add(ALL.get(w), v, new CompareReport.Run(x, (long) (x / 2), 1000, 0, "0"));
+    /** A round where each variant did 1e6 I/Os at the given CPU ns per I/O (IOPS = 1e9 / ns). */
+    static void round(CompareReport r, String w, int set, int index, ProcNoise.Noise noise, double raw, double off,
+                      double checked, double debug) {
+        Map<Variant, CompareRound.Run> runs = new LinkedHashMap<>();
+        double[] ns = {raw, off, checked, debug};
+        for (Variant v : Variant.values()) {
+            double x = ns[v.ordinal()];
+            runs.put(v, new CompareRound.Run(1e9 / x, 1_000_000, Math.round(x * 1_000_000), 1000, 0, 0, "0"));
+        }
+        r.add(ALL.get(w), new CompareRound(set, index, AbbaOrder.of(List.of(Variant.values()), index), runs, noise));
+    }
+
+    @Test
+    void overheadIsTheMedianOfPairedRatiosNotARatioOfMedians() {
+        CompareReport r = report(StopRule.Outcome.PRECISION, "irqmode=1");
+        // the machine slows down round by round; checked is always exactly 1% above off in the same round
+        for (int i = 0; i < 8; i++) {
+            double off = 1000 + 200 * i;
+            round(r, "irqmode=1", i / 4, i % 4, QUIET, off, off, off * 1.01, off * 30);
+        }
+        Bootstrap.Interval cpu = r.interval(ALL.get("irqmode=1"), ComparePair.CHECKED_VS_OFF, ComparePair.Metric.CPU);
+        assertEquals(1.0, cpu.median(), 1e-9);
+        assertEquals(1.0, cpu.low(), 1e-9);
+        assertEquals(1.0, cpu.high(), 1e-9);
+        Bootstrap.Interval iops = r.interval(ALL.get("irqmode=1"), ComparePair.CHECKED_VS_OFF, ComparePair.Metric.IOPS);
+        assertEquals(100 * (1 - 1 / 1.01), iops.median(), 1e-9);
+        assertEquals(1700.0, r.cell(ALL.get("irqmode=1"), Variant.OFF).cpuPerIo(), 1e-9);
+        assertEquals(2, r.sets(ALL.get("irqmode=1")));
+        String v = CompareVerdict.of(r, ALL.get("irqmode=1"), ComparePair.CHECKED_VS_OFF);
+        assertEquals("checked costs +1.0% [1.0, 1.0] of off in CPU per I/O: within the 2% target; IOPS lost +1.0% [1.0,"
+                + " 1.0]", v);
+    }
+
+    @Test
+    void verdictsSayWithinOverNoDifferenceOrInconclusiveOnlyWhenTimeEndedIt() {
+        double[] checkedPct = {0.2, -0.2, 0.1, -0.1, 0.3, -0.3, 0.0, 0.05};
+        for (StopRule.Outcome o : new StopRule.Outcome[] {StopRule.Outcome.PRECISION, StopRule.Outcome.MAX_TIME}) {
+            CompareReport r = report(o, "mb-randread", "mb-randwrite", "irqmode=1");
+            for (int i = 0; i < 8; i++) {
+                round(r, "mb-randread", i / 4, i % 4, QUIET, 2000, 2000, 2000 * (1 + checkedPct[i] / 100), 50_000);
+                round(r, "mb-randwrite", i / 4, i % 4, QUIET, 2000, 2000, 2000 * 1.05, 50_000);
+                // wide: -3% .. +5%, straddles the 2% target
+                round(r, "irqmode=1", i / 4, i % 4, QUIET, 2000, 2000, 2000 * (1 + (i % 2 == 0 ? 5 : -3) / 100.0),
+                        50_000);
+            }
+            String none = CompareVerdict.of(r, ALL.get("mb-randread"), ComparePair.CHECKED_VS_OFF);
+            assertTrue(none.contains(": within the 2% target (no difference above +-0."), none);
+            String over = CompareVerdict.of(r, ALL.get("mb-randwrite"), ComparePair.CHECKED_VS_OFF);
+            assertTrue(over.startsWith("checked costs +5.0% [5.0, 5.0] of off in CPU per I/O: over the 2% target"), over);
+            String wide = CompareVerdict.of(r, ALL.get("irqmode=1"), ComparePair.CHECKED_VS_OFF);
+            if (o == StopRule.Outcome.MAX_TIME) {
+                assertTrue(wide.contains("inconclusive against the 2% target: the interval reached +-"), wide);
+            } else {
+                assertTrue(wide.contains("at the 2% target (the interval contains it)"), wide);
+            }
+            String offRaw = CompareVerdict.of(r, ALL.get("mb-randwrite"), ComparePair.OFF_VS_RAW);
+            assertTrue(offRaw.startsWith("off costs +0.0% [0.0, 0.0] of raw in CPU per I/O: no difference above +-0.0%"),
+                    offRaw);
         }
     }
 
     @Test
-    void mediansSpreadsAndOverheads() {
-        CompareReport r = report(List.of("irqmode=1"));
-        add(r, "irqmode=1", Variant.RAW, 1_000_000, 1_100_000, 900_000);
-        add(r, "irqmode=1", Variant.OFF, 990_000, 1_000_000, 1_010_000);
-        add(r, "irqmode=1", Variant.CHECKED, 985_000, 975_000, 980_000);
-        add(r, "irqmode=1", Variant.DEBUG, 100_000, 110_000, 90_000);
-        CompareReport.Cell off = r.cell(ALL.get("irqmode=1"), Variant.OFF);
-        assertEquals(1_000_000, off.median());
-        assertEquals(990_000, off.min());
-        assertEquals(1_010_000, off.max());
-        assertEquals(2.0, off.spreadPct(), 1e-9);
-        assertEquals(2.0, r.overheadPct(ALL.get("irqmode=1"), Variant.CHECKED, Variant.OFF), 1e-9);
-        assertEquals(0.0, r.overheadPct(ALL.get("irqmode=1"), Variant.OFF, Variant.RAW), 1e-9);
-        String v = r.verdicts().get(0);
-        assertTrue(v.startsWith("irqmode=1: checked costs 2.0% vs off (target <= 2%, aim 1%): OK"), v);
-        assertTrue(v.contains("off costs 0.0% vs raw (within the 20.0% run-to-run spread: inconclusive)"), v);
+    void inlineWorkloadsAreJudgedInNanosecondsAgainstOneAtomic() {
+        CompareReport r = report(StopRule.Outcome.PRECISION, "irqmode=0");
+        for (int i = 0; i < 8; i++) {
+            round(r, "irqmode=0", i / 4, i % 4, QUIET, 45, 50, 50 + 4 + (i % 2) * 0.2, 2000);
+        }
+        String v = CompareVerdict.of(r, ALL.get("irqmode=0"), ComparePair.CHECKED_VS_OFF);
+        assertTrue(v.startsWith("checked costs +4.1 ns [4.0, 4.2] of CPU per request over off"), v);
+        assertTrue(v.contains("within the one-atomic target (~4.5 ns)"), v);
     }
 
     @Test
-    void missedTargetsSayMissed() {
-        CompareReport r = report(List.of("irqmode=0", "irqmode=0-2jobs", "mb-randread"));
-        add(r, "irqmode=0", Variant.RAW, 20e6);
-        add(r, "irqmode=0", Variant.OFF, 20e6);
-        add(r, "irqmode=0", Variant.CHECKED, 1e9 / 60.0); // 50 ns -> 60 ns: +10 ns > one atomic
-        add(r, "irqmode=0-2jobs", Variant.RAW, 30e6); // 1.5x one job
-        add(r, "mb-randread", Variant.OFF, 1e6);
-        add(r, "mb-randread", Variant.CHECKED, 0.97e6);
-        List<String> v = r.verdicts();
-        assertTrue(v.get(0).contains("+10.0 ns/request (target <= one atomic, ~4.5 ns): MISSED"), v.get(0));
-        assertTrue(v.get(0).contains("raw 50.0 ns/request with the job's own work (target < 35 ns for the block layer alone"), v.get(0));
-        assertTrue(v.get(1).contains("raw 2 jobs = 1.50x 1 job (target >= 1.8x): MISSED"), v.get(1));
-        assertTrue(v.get(2).contains("checked costs 3.0% vs off (target <= 2%, aim 1%): MISSED"), v.get(2));
+    void theAnswerComesFirstInThreeLinesThenTheTable() {
+        CompareReport r = report(StopRule.Outcome.MAX_TIME, "irqmode=1", "irqmode=0");
+        for (int i = 0; i < 8; i++) {
+            round(r, "irqmode=1", i / 4, i % 4, i < 4 ? BUSY : QUIET, 1000, 1010, 1020, 30_000);
+            round(r, "irqmode=0", i / 4, i % 4, QUIET, 45, 50, 54, 2000);
+        }
+        r.elapsedS = 42;
+        List<String> lines = CompareText.of(r).lines().toList();
+        assertTrue(lines.get(0).startsWith("checked vs off, CPU per I/O: within the 2% target on 1 of 1 softirq/"
+                + "memory-backed workloads (highest irqmode=1 +1.0% [1.0, 1.0]); per request inline"), lines.get(0));
+        assertTrue(lines.get(0).contains("irqmode=0 +4.0 ns [4.0, 4.0]"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("off vs raw, CPU per I/O: +1.0% [1.0, 1.0] (irqmode=1) to +11.1%"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("ended by --max-time (widest interval +-0.0 points, asked +-0.5) after 42 s;"
+                + " machine busy in 25% of rounds"), lines.get(2));
+        assertEquals("", lines.get(3));
+        assertTrue(lines.get(4).startsWith("workload"), lines.get(4));
     }
 
     @Test
-    void jsonHasTheIssuesFieldsAndNullForMissingVariants() {
-        CompareReport r = new CompareReport(List.of(ALL.get("irqmode=1")), List.of(Variant.OFF, Variant.CHECKED), 0.5, 1,
-                Map.of("cores", "2"));
-        add(r, "irqmode=1", Variant.OFF, 2e6);
-        add(r, "irqmode=1", Variant.CHECKED, 1.5e6);
-        Map<String, Object> top = Json.obj(Json.parse(r.json()));
-        Map<String, Object> ov = Json.obj(Json.arr(top.get("overhead")).get(0));
-        assertEquals(25.0, Json.num(ov.get("checked_vs_off_pct")), 1e-9);
-        assertNull(ov.get("off_vs_raw_pct"), "no raw variant was run");
-        assertTrue(ov.containsKey("off_vs_raw_pct"));
-        Map<String, Object> res = Json.obj(Json.arr(top.get("results")).get(1));
-        assertEquals("checked", res.get("variant"));
-        assertEquals(1.5e6, Json.num(res.get("iops_median")), 1e-6);
-        assertEquals(1000.0, res.get("p99_clat_ns"));
-        assertEquals(0.0, res.get("alloc_bytes_per_io"));
-        assertEquals(2.0, Json.obj(top.get("machine")).get("cores"));
+    void aWorkerWhoseRoundsFallIntoTwoLevelsIsReported() {
+        CompareReport r = report(StopRule.Outcome.PRECISION, "irqmode=0");
+        for (int i = 0; i < 8; i++) {
+            round(r, "irqmode=0", 0, i, QUIET, 45, 50, i < 3 ? 54 : 70, 2000);
+        }
+        List<CompareReport.ModeSwitch> m = r.modeSwitches();
+        assertEquals(1, m.size(), m.toString());
+        assertEquals(Variant.CHECKED, m.get(0).variant());
+        String text = CompareText.of(r);
+        assertTrue(text.contains("note: irqmode=0 checked, worker set 0: its rounds fell into two levels of CPU per I/O,"
+                + " 54.0 ns (3 rounds) and 70.0 ns (5 rounds)"), text);
+        assertNotNull(r.json());
     }
 }

@@ -1,0 +1,63 @@
+package jblk.bench;
+
+import java.util.List;
+
+/**
+ * A comparison {@code ./jblk compare} reports: variant {@code a} against {@code b}, as paired
+ * figures per round (both ran in the same round, next to each other in time).
+ */
+enum ComparePair {
+    CHECKED_VS_OFF(Variant.CHECKED, Variant.OFF, true),
+    OFF_VS_RAW(Variant.OFF, Variant.RAW, true),
+    DEBUG_VS_OFF(Variant.DEBUG, Variant.OFF, false);
+
+    final Variant a;
+    final Variant b;
+    /** Whether {@code --precision} applies: debug costs tens of times more, a point either way tells nothing. */
+    final boolean gated;
+
+    ComparePair(Variant a, Variant b, boolean gated) {
+        this.a = a;
+        this.b = b;
+        this.gated = gated;
+    }
+
+    String key() {
+        return a.label() + "_vs_" + b.label();
+    }
+
+    boolean in(List<Variant> variants) {
+        return variants.contains(a) && variants.contains(b);
+    }
+
+    /** What is compared, per round. */
+    enum Metric {
+        /** CPU time per I/O of a over b's, in % (positive: a costs more). */
+        CPU("cpu_per_io_pct"),
+        /** IOPS a lost against b, in % (positive: a is slower). */
+        IOPS("iops_lost_pct"),
+        /** CPU ns per I/O of a minus b's. */
+        CPU_NS("cpu_ns_per_io_delta");
+
+        final String key;
+
+        Metric(String key) {
+            this.key = key;
+        }
+
+        /** The paired figure of one round, NaN when either side is missing or empty. */
+        double of(CompareRound.Run a, CompareRound.Run b) {
+            if (a == null || b == null) {
+                return Double.NaN;
+            }
+            switch (this) {
+                case CPU:
+                    return 100 * (a.cpuPerIo() / b.cpuPerIo() - 1);
+                case IOPS:
+                    return b.iops() > 0 ? 100 * (1 - a.iops() / b.iops()) : Double.NaN;
+                default:
+                    return a.cpuPerIo() - b.cpuPerIo();
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package jblk.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One round of {@code ./jblk compare} on one workload: every variant once, back to back in
+ * {@link AbbaOrder}, on one set of worker JVMs, with what else the machine did meanwhile.
+ *
+ * @param set   which set of worker JVMs (0, 1, ...): the bootstrap's cluster
+ * @param index the round's number within its set
+ */
+record CompareRound(int set, int index, List<Variant> order, Map<Variant, Run> runs, ProcNoise.Noise noise) {
+    /** One variant's measured window. */
+    record Run(double iops, long ios, long cpuNs, long p99Ns, long allocBytes, long jitMs, String hctx) {
+        /** CPU time of the device's and the job's threads per completed I/O, in ns (NaN if unknown). */
+        double cpuPerIo() {
+            return ios <= 0 || cpuNs < 0 ? Double.NaN : (double) cpuNs / ios;
+        }
+    }
+}
