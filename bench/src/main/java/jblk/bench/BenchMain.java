@@ -31,7 +31,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--name", description = "job name (default: ${DEFAULT-VALUE})")
     String name = "jblk";
 
-    @Option(names = "--rw", description = "read, write, randread, randwrite, randrw, readwrite (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rw",
+            description = "read, write, randread, randwrite, randrw, readwrite (default: ${DEFAULT-VALUE})")
     String rw = "read";
 
     @Option(names = "--rwmixread", description = "percent reads of a mixed workload (default: 50)")
@@ -46,7 +47,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--iodepth", description = "I/Os kept in flight per job (default: ${DEFAULT-VALUE})")
     int iodepth = 1;
 
-    @Option(names = "--numjobs", description = "jobs (threads), each with its own software queue (default: ${DEFAULT-VALUE})")
+    @Option(names = "--numjobs",
+            description = "jobs (threads), each with its own software queue (default: ${DEFAULT-VALUE})")
     int numjobs = 1;
 
     @Option(names = "--runtime", description = "stop after this long (seconds, or 500ms, 2m ...)")
@@ -56,7 +58,8 @@ public final class BenchMain implements Callable<Integer> {
             description = "run for --runtime even after --size is done (wrapping around)")
     String timeBased = "0";
 
-    @Option(names = "--size", description = "bytes each job transfers and the region it covers (default: the device from --offset)")
+    @Option(names = "--size",
+            description = "bytes each job transfers and the region it covers (default: the device from --offset)")
     String size;
 
     @Option(names = "--offset", description = "start of the region (default: 0)")
@@ -69,7 +72,8 @@ public final class BenchMain implements Callable<Integer> {
             description = "accepted for fio compatibility; jblk I/O is always direct")
     String direct = "1";
 
-    @Option(names = "--verify", description = "crc32c or md5: written blocks carry a header and checksum (default: none)")
+    @Option(names = "--verify",
+            description = "crc32c or md5: written blocks carry a header and checksum (default: none)")
     String verify = "none";
 
     @Option(names = "--do_verify", arity = "0..1", fallbackValue = "1",
@@ -109,13 +113,16 @@ public final class BenchMain implements Callable<Integer> {
             + " /dev/nullb0 (needs zoned=1 in --nullb; default: ${DEFAULT-VALUE})")
     String zonemode = "none";
 
-    @Option(names = "--max_open_zones", description = "zbd: zones written at once (default: the device's zone_max_open)")
+    @Option(names = "--max_open_zones",
+            description = "zbd: zones written at once (default: the device's zone_max_open)")
     Integer maxOpenZones;
 
-    @Option(names = "--zone_reset_threshold", description = "zbd: reset zones once this fraction of the region holds data (0..1)")
+    @Option(names = "--zone_reset_threshold",
+            description = "zbd: reset zones once this fraction of the region holds data (0..1)")
     Double zoneResetThreshold;
 
-    @Option(names = "--zone_reset_frequency", description = "zbd: past the threshold, reset a zone every 1/f writes (0..1; default 0: never)")
+    @Option(names = "--zone_reset_frequency",
+            description = "zbd: past the threshold, reset a zone every 1/f writes (0..1; default 0: never)")
     Double zoneResetFrequency;
 
     @Option(names = "--list-params", description = "list null_blk's parameters and exit")
@@ -194,14 +201,16 @@ public final class BenchMain implements Callable<Integer> {
             throw new IllegalArgumentException("--numjobs=" + numjobs + " is out of range: allowed 1..256");
         }
         if (clatSample < 1 || Integer.bitCount(clatSample) != 1) {
-            throw new IllegalArgumentException("--clat_sample=" + clatSample + " is invalid: allowed a power of two >= 1");
+            throw new IllegalArgumentException("--clat_sample=" + clatSample
+                    + " is invalid: allowed a power of two >= 1");
         }
         boolean timed = Cli.bool("time_based", timeBased);
         Cli.bool("direct", direct);
         boolean group = Cli.bool("group_reporting", groupReporting);
         VerifyMode vm = VerifyMode.parse(verify);
         boolean doVer = Cli.bool("do_verify", doVerify);
-        long runtimeNs = runtime == null ? 0 : BenchLimits.time("runtime", runtime, Units.parseTimeNs("runtime", runtime));
+        long runtimeNs = runtime == null ? 0 : BenchLimits.time("runtime", runtime, Units.parseTimeNs("runtime",
+                runtime));
         long rampNs = BenchLimits.time("ramp_time", rampTime, Units.parseTimeNs("ramp_time", rampTime));
         if (timed && runtimeNs == 0) {
             throw new IllegalArgumentException("--time_based needs --runtime (how long to run)");
@@ -264,7 +273,8 @@ public final class BenchMain implements Callable<Integer> {
         int lbs = params.blockSize();
         long capacity = params.capacitySectors() << 9;
         if (bsBytes % lbs != 0) {
-            throw new IllegalArgumentException("--bs=" + bsBytes + " is not a multiple of the device's logical block size "
+            throw new IllegalArgumentException("--bs=" + bsBytes
+                    + " is not a multiple of the device's logical block size "
                     + lbs + " (null_blk bs=" + lbs + ")");
         }
         if (offBytes % lbs != 0 || offBytes >= capacity) {
@@ -455,7 +465,8 @@ public final class BenchMain implements Callable<Integer> {
         }
         for (FioReport.Unit u : units) {
             if (u.error != 0) {
-                err.println("jblk bench: job " + u.name + ": err=" + FioReport.errnoName(u.error) + ": " + u.errorDetail);
+                err.println("jblk bench: job " + u.name + ": err=" + FioReport.errnoName(u.error) + ": "
+                        + u.errorDetail);
                 status = 1;
             }
         }

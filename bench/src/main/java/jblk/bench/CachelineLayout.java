@@ -148,7 +148,8 @@ final class CachelineLayout {
             }
             long end = slots.get(last).end();
             for (; nextLine <= s.offset; nextLine += LINE) {
-                sb.append(String.format("\t/* --- cacheline %d boundary (%d bytes) --- */%n", nextLine / LINE, nextLine));
+                sb.append(String.format("\t/* --- cacheline %d boundary (%d bytes) --- */%n", nextLine / LINE,
+                        nextLine));
             }
             if (s.offset > at) {
                 sb.append(String.format("\t/* XXX %d bytes hole */%n", s.offset - at));

@@ -75,7 +75,8 @@ final class CompareChart {
 
     private static CategoryChart chart(String title, String yTitle) {
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle("workload (null_blk, 4 KiB I/O, " + CompareWorkload.COMMON + ")").yAxisTitle(yTitle).build();
+                .xAxisTitle("workload (null_blk, 4 KiB I/O, " + CompareWorkload.COMMON
+                        + ")").yAxisTitle(yTitle).build();
         CategoryStyler st = c.getStyler();
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
         st.setSeriesColors(COLORS);

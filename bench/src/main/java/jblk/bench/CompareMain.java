@@ -155,10 +155,12 @@ public final class CompareMain implements Callable<Integer> {
             throw new IllegalArgumentException("--min-sets=" + minSets + " is out of range: allowed 1..100");
         }
         if (!(precision > 0) || precision > 100) {
-            throw new IllegalArgumentException("--precision=" + precision + " is out of range: allowed (0, 100] points");
+            throw new IllegalArgumentException("--precision=" + precision
+                    + " is out of range: allowed (0, 100] points");
         }
         if (!(maxTime > 0) || maxTime > 86400) {
-            throw new IllegalArgumentException("--max-time=" + maxTime + " is out of range: allowed (0, 86400] seconds");
+            throw new IllegalArgumentException("--max-time=" + maxTime
+                    + " is out of range: allowed (0, 86400] seconds");
         }
         if (!(warmup >= 0) || warmup > 3600 || !(ramp >= 0) || ramp > 3600) {
             throw new IllegalArgumentException("--warmup and --ramp must be in [0, 3600] seconds");
@@ -253,7 +255,8 @@ public final class CompareMain implements Callable<Integer> {
         }
     }
 
-    /** Set-up and warm-up overlap across the set's workers: nothing is measured yet, and each JVM's profile is its own. */
+    /** Set-up and warm-up overlap across the set's workers: nothing is measured yet, and each JVM's profile is its
+    * own. */
     private void warmUp(CompareWorkload w, Map<Variant, WorkerJvm> workers) throws IOException {
         long rampNs = Math.round(ramp * 1e9);
         long runNs = Math.round(runtime * 1e9);

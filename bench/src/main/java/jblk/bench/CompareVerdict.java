@@ -18,7 +18,8 @@ final class CompareVerdict {
             return p.a.label() + " vs " + p.b.label() + ": no round measured both";
         }
         boolean timeEnded = r.outcome == StopRule.Outcome.MAX_TIME;
-        String head = String.format(Locale.ROOT, "%s costs %s of %s in CPU per I/O", p.a.label(), pct(cpu), p.b.label());
+        String head = String.format(Locale.ROOT, "%s costs %s of %s in CPU per I/O", p.a.label(), pct(cpu),
+                p.b.label());
         String tail = String.format(Locale.ROOT, "; IOPS lost %s", pct(iops));
         if (p != ComparePair.CHECKED_VS_OFF) {
             return head + ": " + plain(cpu, r.settings.precisionPts(), timeEnded && p.gated) + tail;
@@ -56,7 +57,8 @@ final class CompareVerdict {
         }
         if (timeEnded && i.halfWidth() > precision) {
             return String.format(Locale.ROOT, "inconclusive against %s: the interval reached +-%.1f %s when --max-time"
-                    + " ended the run (a longer --max-time or a quieter machine narrows it)", what, i.halfWidth(), unit);
+                    + " ended the run (a longer --max-time or a quieter machine narrows it)", what, i.halfWidth(),
+                            unit);
         }
         return "at " + what + " (the interval contains it)";
     }

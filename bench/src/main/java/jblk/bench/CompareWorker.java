@@ -109,7 +109,8 @@ public final class CompareWorker {
         }
         return String.format(Locale.ROOT,
                 "result ios=%d ns=%d iops=%.1f cpu=%d p99=%d alloc=%d allocjobs=%d jitms=%d hctx=%s",
-                r.totalIos(), r.measureNs, r.iops(), r.cpuNsAll, h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99),
+                r.totalIos(), r.measureNs, r.iops(), r.cpuNsAll, h.getTotalCount() == 0 ? 0
+                        : h.getValueAtPercentile(99),
                 r.allocBytesAll, r.allocBytesJobs, m.jitMs, hctx);
     }
 

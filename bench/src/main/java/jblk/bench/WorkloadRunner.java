@@ -120,7 +120,8 @@ final class WorkloadRunner {
     }
 
     /** Sleeps through the measured window, sampling every {@code sampleNs}, until it ends or every job stopped. */
-    private static Samples sample(List<IoJob> jobs, long t0, long runtimeNs, long sampleNs) throws InterruptedException {
+    private static Samples sample(List<IoJob> jobs, long t0, long runtimeNs,
+            long sampleNs) throws InterruptedException {
         Samples s = new Samples(jobs.size());
         long end = runtimeNs > 0 ? t0 + runtimeNs : Long.MAX_VALUE;
         long[][] lastCount = new long[jobs.size()][2];

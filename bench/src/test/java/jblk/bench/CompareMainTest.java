@@ -33,7 +33,8 @@ class CompareMainTest {
         Path json = tmp.resolve("not/yet/there/c.json");   // missing directories are created, as fio does
         Path png = tmp.resolve("charts/c.png");
         BenchMainTest.Outcome r = compare("--runtime", "0.05", "--rounds", "2", "--min-sets", "1", "--max-time", "1",
-                "--warmup", "0.05", "--workloads", "irqmode=0,mb-randwrite", "--mb-size", "8", "--output-format", "json",
+                "--warmup", "0.05", "--workloads", "irqmode=0,mb-randwrite", "--mb-size", "8", "--output-format",
+                        "json",
                 "--output", json.toString(), "--chart", png.toString());
         assertEquals(0, r.status(), r.err());
         Map<String, Object> top = Json.obj(Json.parse(Files.readString(json)));
@@ -73,7 +74,8 @@ class CompareMainTest {
         assertEquals(4, rounds.size(), "2 workloads x 1 set x 2 rounds");
         Map<String, Object> second = Json.obj(rounds.get(1));
         assertEquals("debug checked off raw", second.get("order"), "the second round runs in reverse");
-        assertTrue(Json.num(second.get("load1")) >= 0 && Json.num(second.get("others_cpu_pct")) >= 0, second.toString());
+        assertTrue(Json.num(second.get("load1")) >= 0 && Json.num(second.get("others_cpu_pct")) >= 0,
+                second.toString());
         assertEquals(4, Json.arr(second.get("runs")).size());
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a}, head, "a PNG");
@@ -89,7 +91,8 @@ class CompareMainTest {
         assertTrue(o.lines().toList().get(2).startsWith("ended by --max-time"), o);
         assertTrue(o.contains("iostats=0 poll_queues=0"), o);
         assertTrue(o.matches("(?s).*\\nirqmode=1 +off .*\\nirqmode=1 +checked .*"), o);
-        assertTrue(o.contains("\n  irqmode=1: checked costs "), "a verdict line: " + o); // its content: CompareReportTest
+        assertTrue(o.contains("\n  irqmode=1: checked costs "), "a verdict line: "
+                + o); // its content: CompareReportTest
         assertTrue(!o.contains("\r"), "no progress line when stdout is not a terminal");
     }
 
@@ -110,7 +113,8 @@ class CompareMainTest {
         assertTrue(r.err().contains("is a directory: expected a file name"), r.err());
         r = compare("--jvm-args", "-XX:+Bogus");
         assertEquals(2, r.status(), r.err());
-        assertTrue(r.err().contains("--jvm-args=-XX:+Bogus is refused by the JVM: Unrecognized VM option 'Bogus'"), r.err());
+        assertTrue(r.err().contains("--jvm-args=-XX:+Bogus is refused by the JVM: Unrecognized VM option 'Bogus'"),
+                r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertEquals("", r.out());
         r = compare("--rounds", "x");
@@ -132,8 +136,10 @@ class CompareMainTest {
         BenchMainTest.Outcome r = compare("--help");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("Targets (what the verdicts judge against):"), r.out());
-        assertTrue(r.out().contains("checked vs off, softirq/memory-backed: CPU per I/O +2% at most (aim 1%)"), r.out());
-        assertTrue(r.out().contains("checked vs off, irqmode=0: one atomic (~4.5 ns) of CPU per request at most"), r.out());
+        assertTrue(r.out().contains("checked vs off, softirq/memory-backed: CPU per I/O +2% at most (aim 1%)"),
+                r.out());
+        assertTrue(r.out().contains("checked vs off, irqmode=0: one atomic (~4.5 ns) of CPU per request at most"),
+                r.out());
         assertTrue(!r.out().contains("issue"), "no issue numbers: " + r.out());
     }
 }

@@ -72,7 +72,8 @@ class CompareReportTest {
             String none = CompareVerdict.of(r, ALL.get("mb-randread"), ComparePair.CHECKED_VS_OFF);
             assertTrue(none.contains(": within the 2% target (no difference above +-0."), none);
             String over = CompareVerdict.of(r, ALL.get("mb-randwrite"), ComparePair.CHECKED_VS_OFF);
-            assertTrue(over.startsWith("checked costs +5.0% [5.0, 5.0] of off in CPU per I/O: over the 2% target"), over);
+            assertTrue(over.startsWith("checked costs +5.0% [5.0, 5.0] of off in CPU per I/O: over the 2% target"),
+                    over);
             String wide = CompareVerdict.of(r, ALL.get("irqmode=1"), ComparePair.CHECKED_VS_OFF);
             if (o == StopRule.Outcome.MAX_TIME) {
                 assertTrue(wide.contains("inconclusive against the 2% target: the interval reached +-"), wide);
@@ -80,7 +81,8 @@ class CompareReportTest {
                 assertTrue(wide.contains("at the 2% target (the interval contains it)"), wide);
             }
             String offRaw = CompareVerdict.of(r, ALL.get("mb-randwrite"), ComparePair.OFF_VS_RAW);
-            assertTrue(offRaw.startsWith("off costs +0.0% [0.0, 0.0] of raw in CPU per I/O: no difference above +-0.0%"),
+            assertTrue(offRaw.startsWith(
+                    "off costs +0.0% [0.0, 0.0] of raw in CPU per I/O: no difference above +-0.0%"),
                     offRaw);
         }
     }
@@ -108,7 +110,8 @@ class CompareReportTest {
         assertTrue(lines.get(0).startsWith("checked vs off, CPU per I/O: within the 2% target on 1 of 1 softirq/"
                 + "memory-backed workloads (highest irqmode=1 +1.0% [1.0, 1.0]); per request inline"), lines.get(0));
         assertTrue(lines.get(0).contains("irqmode=0 +4.0 ns [4.0, 4.0]"), lines.get(0));
-        assertTrue(lines.get(1).startsWith("off vs raw, CPU per I/O: +1.0% [1.0, 1.0] (irqmode=1) to +11.1%"), lines.get(1));
+        assertTrue(lines.get(1).startsWith("off vs raw, CPU per I/O: +1.0% [1.0, 1.0] (irqmode=1) to +11.1%"),
+                lines.get(1));
         assertTrue(lines.get(2).startsWith("ended by --max-time (widest interval +-0.0 points, asked +-0.5) after 42 s;"
                 + " machine busy in 25% of rounds"), lines.get(2));
         assertEquals("", lines.get(3));
@@ -125,7 +128,8 @@ class CompareReportTest {
         assertEquals(1, m.size(), m.toString());
         assertEquals(Variant.CHECKED, m.get(0).variant());
         String text = CompareText.of(r);
-        assertTrue(text.contains("note: irqmode=0 checked, worker set 0: its rounds fell into two levels of CPU per I/O,"
+        assertTrue(text.contains("note: irqmode=0 checked, worker set 0: its rounds fell into two levels"
+                + " of CPU per I/O,"
                 + " 54.0 ns (3 rounds) and 70.0 ns (5 rounds)"), text);
         assertNotNull(r.json());
     }

@@ -107,7 +107,8 @@ public final class GenDisk implements AutoCloseable {
         long perBlock = logicalBlockSize >>> Bio.SECTOR_SHIFT;
         if (sectors % perBlock != 0) {
             long down = sectors - sectors % perBlock;
-            throw new IllegalArgumentException("capacity " + sectors + " sectors is not a multiple of the logical block size "
+            throw new IllegalArgumentException("capacity " + sectors
+                    + " sectors is not a multiple of the logical block size "
                     + logicalBlockSize + " (" + perBlock + " sectors): allowed a multiple of " + perBlock
                     + " sectors, e.g. " + down + " or " + (down + perBlock));
         }

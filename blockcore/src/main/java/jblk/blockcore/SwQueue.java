@@ -59,7 +59,8 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
      * FLUSH with data, unknown flags) throws {@link IllegalArgumentException} and nothing is
      * submitted. A bio the device cannot serve (past the capacity, misaligned, too large, an
      * unsupported op) completes through its callback with an error status and
-     * {@link Bio#errorDetail()}. A closed disk (also one closed while this call waited) throws {@link DiskClosedException}; an
+     * {@link Bio#errorDetail()}. A closed disk (also one closed while this call waited) throws {@link
+     * DiskClosedException}; an
      * interrupt does not end a wait (the flag is kept for the caller). With
      * {@link ReqFlags#NOWAIT} and no free tag the bio completes with {@link BlkStatus#AGAIN}.
      */

@@ -47,7 +47,8 @@ public final class Json {
             } else if (cur instanceof Map) {
                 cur = ((Map<?, ?>) cur).get(String.valueOf(p));
             } else {
-                throw new IllegalArgumentException("no " + p + " in " + (cur == null ? "null" : cur.getClass().getSimpleName()));
+                throw new IllegalArgumentException("no " + p + " in " + (cur == null ? "null"
+                        : cur.getClass().getSimpleName()));
             }
             if (cur == null) {
                 throw new IllegalArgumentException("no field " + p);

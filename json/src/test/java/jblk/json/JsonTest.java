@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class JsonTest {
     @Test
     void readsFioShapedOutputAfterANote() {
-        String text = "fio: connected to NBD server\n{\"fio version\" : \"fio-3.33\", \"jobs\" : [ { \"jobname\" : \"x\","
+        String text = "fio: connected to NBD server\n{\"fio version\" : \"fio-3.33\", \"jobs\" : [ { "
+                + "\"jobname\" : \"x\","
                 + " \"error\" : 0, \"read\" : { \"iops\" : 23456.78, \"clat_ns\" : { \"percentile\" : "
                 + "{ \"99.000000\" : 41984 } } }, \"ok\" : true, \"none\" : null, \"esc\" : \"a\\\"b\\u00e9\\n\","
                 + " \"neg\" : -1.5e3 } ] }";

@@ -27,16 +27,20 @@ import picocli.CommandLine.Option;
         description = "fio (ioengine=nbd, 4 KiB) against jblk's NBD server and nbdkit memory, interleaved; "
                 + "IOPS, p99 latency and the jblk/nbdkit ratio per cell.")
 public final class NbdBenchMain implements Callable<Integer> {
-    @Option(names = "--runtime", paramLabel = "S", defaultValue = "10", description = "seconds per fio run (default ${DEFAULT-VALUE})")
+    @Option(names = "--runtime", paramLabel = "S", defaultValue = "10",
+            description = "seconds per fio run (default ${DEFAULT-VALUE})")
     int runtime;
 
-    @Option(names = "--ramp", paramLabel = "S", defaultValue = "2", description = "fio ramp_time, excluded (default ${DEFAULT-VALUE})")
+    @Option(names = "--ramp", paramLabel = "S", defaultValue = "2",
+            description = "fio ramp_time, excluded (default ${DEFAULT-VALUE})")
     int ramp;
 
-    @Option(names = "--reps", paramLabel = "N", defaultValue = "3", description = "repetitions (default ${DEFAULT-VALUE})")
+    @Option(names = "--reps", paramLabel = "N", defaultValue = "3",
+            description = "repetitions (default ${DEFAULT-VALUE})")
     int reps;
 
-    @Option(names = "--size", paramLabel = "MiB", defaultValue = "256", description = "disk size for both servers (default ${DEFAULT-VALUE})")
+    @Option(names = "--size", paramLabel = "MiB", defaultValue = "256",
+            description = "disk size for both servers (default ${DEFAULT-VALUE})")
     long sizeMiB;
 
     @Option(names = "--cells", paramLabel = "RW:QD,...", split = ",",
@@ -47,14 +51,16 @@ public final class NbdBenchMain implements Callable<Integer> {
     @Option(names = "--bs", defaultValue = "4k", description = "block size (default ${DEFAULT-VALUE})")
     String bs;
 
-    @Option(names = "--nullb", paramLabel = "PARAMS", defaultValue = "memory_backed=1 irqmode=0 submit_queues=1 poll_queues=0",
+    @Option(names = "--nullb", paramLabel = "PARAMS",
+            defaultValue = "memory_backed=1 irqmode=0 submit_queues=1 poll_queues=0",
             description = "null_blk parameters of the jblk disk; size=<--size> is added (default \"${DEFAULT-VALUE}\")")
     String nullb;
 
     @Option(names = "--driver", defaultValue = "safe", description = "raw|safe (default ${DEFAULT-VALUE})")
     String driver;
 
-    @Option(names = "--ownership", defaultValue = "checked", description = "off|checked|debug (default ${DEFAULT-VALUE})")
+    @Option(names = "--ownership", defaultValue = "checked",
+            description = "off|checked|debug (default ${DEFAULT-VALUE})")
     String ownership;
 
     @Option(names = "--spin-us", paramLabel = "US,...", split = ",", defaultValue = "50",
@@ -127,7 +133,8 @@ public final class NbdBenchMain implements Callable<Integer> {
             SpinPolicy.of(us * 1000); // checks the range
         }
         if (runtime < 1 || reps < 1 || ramp < 0 || sizeMiB < 16) {
-            throw new IllegalArgumentException("--runtime and --reps must be at least 1, --ramp at least 0, --size at least 16");
+            throw new IllegalArgumentException(
+                    "--runtime and --reps must be at least 1, --ramp at least 0, --size at least 16");
         }
         requireTool(fio, "fio");
         requireTool(nbdkit, "nbdkit");
@@ -135,7 +142,8 @@ public final class NbdBenchMain implements Callable<Integer> {
         for (String c : cells) {
             String[] p = c.trim().split(":");
             if (p.length != 2 || !p[0].matches("(rand)?(read|write)") || !p[1].matches("[1-9][0-9]*")) {
-                throw new IllegalArgumentException("cell '" + c + "' is invalid: expected RW:QD with RW one of read, write, "
+                throw new IllegalArgumentException("cell '" + c
+                        + "' is invalid: expected RW:QD with RW one of read, write, "
                         + "randread, randwrite and QD a positive number");
             }
             parsed.add(p);
@@ -182,11 +190,13 @@ public final class NbdBenchMain implements Callable<Integer> {
         }
         for (int s = 0; s < servers.count(); s++) {
             Path out = dir.resolve("warm-" + s + ".json");
-            FioRun.run(FioRun.command(fio, servers.uris().get(s), "randrw", bs, 32, sizeMiB, 3, 0, out), out, "randread");
+            FioRun.run(FioRun.command(fio, servers.uris().get(s), "randrw", bs, 32, sizeMiB, 3, 0, out), out,
+                    "randread");
         }
     }
 
-    /** Every cell on every server, interleaved, --reps times; prints each run; {@code example} gets the first command. */
+    /** Every cell on every server, interleaved, --reps times; prints each run; {@code example} gets the first command.
+    * */
     private Samples measure(List<String[]> parsed, Servers servers, Path dir, List<String> example) throws Exception {
         int n = servers.count();
         Samples m = new Samples(parsed.size(), n, reps);
@@ -198,7 +208,8 @@ public final class NbdBenchMain implements Callable<Integer> {
                 for (int k = 0; k < n; k++) {
                     int s = (r + c + k) % n; // rotate who goes first, per cell and repetition
                     Path out = dir.resolve(s + "-" + rw + "-" + qd + "-" + r + ".json");
-                    List<String> cmd = FioRun.command(fio, servers.uris().get(s), rw, bs, qd, sizeMiB, runtime, ramp, out);
+                    List<String> cmd = FioRun.command(fio, servers.uris().get(s), rw, bs, qd, sizeMiB, runtime, ramp,
+                            out);
                     if (example.isEmpty()) {
                         example.addAll(cmd);
                     }
@@ -213,7 +224,8 @@ public final class NbdBenchMain implements Callable<Integer> {
                     // scaled by runtime / (runtime + ramp) to compare like with like.
                     m.cpu()[c][s][r] = cpu0 < 0 || cpu1 < 0 ? Double.NaN
                             : (cpu1 - cpu0) * (1e6 / TICKS_PER_SECOND) * runtime / (runtime + ramp) / res.ios();
-                    System.out.printf(Locale.ROOT, "  rep %d %-10s qd%-3d %-14s %9.0f IOPS  p99 %7.1f us  server %5.1f us "
+                    System.out.printf(Locale.ROOT,
+                            "  rep %d %-10s qd%-3d %-14s %9.0f IOPS  p99 %7.1f us  server %5.1f us "
                             + "CPU/IO  fio %3.0f%% CPU%n", r + 1, rw, qd, servers.names().get(s), res.iops(),
                             res.p99Ns() / 1000, m.cpu()[c][s][r], res.fioCpuPct());
                 }
@@ -290,7 +302,8 @@ public final class NbdBenchMain implements Callable<Integer> {
                     vs = String.format(Locale.ROOT, "%5.2fx [%.2f-%.2f]", ratio, min(ratios), max(ratios));
                     target = ratio >= 1.2 ? "met" : "MISSED";
                 }
-                sb.append(String.format(Locale.ROOT, "%-14s %-14s %10.0f [%6.0f-%6.0f] %7.1f us %9.1f us %7.0f%%  %-22s %s%n",
+                sb.append(String.format(Locale.ROOT,
+                        "%-14s %-14s %10.0f [%6.0f-%6.0f] %7.1f us %9.1f us %7.0f%%  %-22s %s%n",
                         s == 0 ? cell : "", names.get(s), median(j), min(j), max(j), median(p99[c][s]) / 1000,
                         median(cpu[c][s]), median(fioCpu[c][s]), vs, target));
             }
@@ -331,7 +344,8 @@ public final class NbdBenchMain implements Callable<Integer> {
         Path pid = dir.resolve("nbdkit.pid");
         Process p = new ProcessBuilder(nbdkit, "--exit-with-parent", "-f", "-U", dir.resolve("nbdkit.sock").toString(),
                 "-P", pid.toString(), "memory", sizeMiB + "M")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("nbdkit.err").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("nbdkit.err").toFile()).start();
         long end = System.nanoTime() + 10_000_000_000L;
         while (!Files.exists(pid)) {
             if (!p.isAlive() || System.nanoTime() > end) {

@@ -94,7 +94,8 @@ public final class NullbDevice implements AutoCloseable {
      */
     public NullbDevice nrCpuIds(int n) {
         if (n < 1 || n > TagSet.MAX_CPU_IDS) {
-            throw new IllegalArgumentException("nr_cpu_ids " + n + " is out of range: allowed 1.." + TagSet.MAX_CPU_IDS);
+            throw new IllegalArgumentException("nr_cpu_ids " + n + " is out of range: allowed 1.."
+                    + TagSet.MAX_CPU_IDS);
         }
         this.nrCpuIds = n;
         return this;

@@ -93,6 +93,7 @@ final class ZoneRig {
 
     void assertCounters(int imp, int exp, int closed) {
         int[] c = counters();
-        assertEquals(imp + "/" + exp + "/" + closed, c[0] + "/" + c[1] + "/" + c[2], "nr_zones imp_open/exp_open/closed");
+        assertEquals(imp + "/" + exp + "/" + closed, c[0] + "/" + c[1] + "/" + c[2],
+                "nr_zones imp_open/exp_open/closed");
     }
 }

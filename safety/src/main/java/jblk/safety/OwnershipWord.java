@@ -52,23 +52,28 @@ import jblk.blockcore.RequestState;
  * take the current generation).
  * <pre>
  * operation (role)           | idle          | driver                       | timer                  | completion
- * ---------------------------+---------------+------------------------------+------------------------+------------------------
+ * ---------------------------+---------------+------------------------------+------------------------+-----------------
  * ISSUE (binding)            | refs=1        | -                            | -                      | -
  * END (owner)                | ALREADY_ENDED | refs&lt;=1: base; else SHARED   | ALREADY_ENDED          | ALREADY_ENDED
- * END (completion)           | ALREADY_ENDED | ALREADY_ENDED                | ALREADY_ENDED          | refs&lt;=1: base; else SHARED
+ * END (completion)           | ALREADY_ENDED | ALREADY_ENDED                | ALREADY_ENDED          | refs&lt;=1:
+ * base; else SHARED
  * END (timeout)              | ALREADY_ENDED | TIMED_OUT: base; else STALE  | ALREADY_ENDED          | ALREADY_ENDED
- * COMPLETE (owner)           | ALREADY_ENDED | refs&lt;=1: COMPLETE refs=1      | ALREADY_ENDED          | ALREADY_ENDED
+ * COMPLETE (owner)           | ALREADY_ENDED | refs&lt;=1: COMPLETE refs=1      | ALREADY_ENDED          |
+ * ALREADY_ENDED
  * COMPLETE (timeout)         | ALREADY_ENDED | TIMED_OUT: COMPLETE refs=1   | ALREADY_ENDED          | ALREADY_ENDED
  * ARM_TIMER (owner, timeout) | ALREADY_ENDED | as COMPLETE, to timer refs=1 | ALREADY_ENDED          | ALREADY_ENDED
  * REQUEUE (owner)            | ALREADY_ENDED | refs&lt;=1: next gen, IDLE      | ALREADY_ENDED          | ALREADY_ENDED
- * REQUEUE (completion)       | ALREADY_ENDED | ALREADY_ENDED                | ALREADY_ENDED          | refs&lt;=1: next gen, IDLE
+ * REQUEUE (completion)       | ALREADY_ENDED | ALREADY_ENDED                | ALREADY_ENDED          | refs&lt;=1:
+ * next gen, IDLE
  * REQUEUE (timeout, binding) | ALREADY_ENDED | next gen, IDLE (any refs)    | ALREADY_ENDED          | ALREADY_ENDED
  * SHARE (owner, timeout)     | ALREADY_ENDED | refs+1 (max: SHARED)         | ALREADY_ENDED          | ALREADY_ENDED
- * SHARE (completion)         | ALREADY_ENDED | ALREADY_ENDED                | ALREADY_ENDED          | refs+1 (max: SHARED)
+ * SHARE (completion)         | ALREADY_ENDED | ALREADY_ENDED                | ALREADY_ENDED          | refs+1 (max:
+ * SHARED)
  * RELEASE (owner)            | no change     | refs-1                       | no change              | no change
  * RELEASE (completion)       | no change     | no change                    | no change              | refs-1
  * ACCESS (any: buffer, ...)  | ALREADY_ENDED | owner, timeout: ok           | timeout: ok            | completion: ok
- * LOOKUP (tagToRq)           | NOT_OWNED     | refs+1 as owner              | NOT_OWNED              | refs==0: refs=1 as completion; else NOT_OWNED
+ * LOOKUP (tagToRq)           | NOT_OWNED     | refs+1 as owner              | NOT_OWNED              | refs==0: refs=1
+ * as completion; else NOT_OWNED
  * DELIVER (binding)          | NOT_OWNED     | NOT_OWNED                    | COMPLETE refs=1        | no change
  * REVOKE (binding)           | ALREADY_ENDED | base (any refs)              | ALREADY_ENDED          | ALREADY_ENDED
  * REVOKE_BUSY (binding)      | ALREADY_ENDED | next gen, IDLE (any refs)    | ALREADY_ENDED          | ALREADY_ENDED
@@ -208,7 +213,8 @@ final class OwnershipWord {
     }
 
     private static IllegalArgumentException noSuchOperation(int op) {
-        return new IllegalArgumentException("no such ownership operation: " + op + " (allowed 0.." + (NR_OPS - 1) + ")");
+        return new IllegalArgumentException("no such ownership operation: " + op + " (allowed 0.." + (NR_OPS - 1)
+                + ")");
     }
 
     /** The generation and ALLOCATED of {@code w}: an owned request with no state and no references. */

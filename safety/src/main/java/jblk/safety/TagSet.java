@@ -60,7 +60,8 @@ public final class TagSet<T, H> implements AutoCloseable {
      */
     public RequestRef<T> tagToRq(int qid, int tag) {
         if (qid < 0 || qid >= raw.nrHwQueues()) {
-            throw new IllegalArgumentException("hw queue " + qid + " is out of range: allowed 0.." + (raw.nrHwQueues() - 1));
+            throw new IllegalArgumentException("hw queue " + qid + " is out of range: allowed 0.."
+                    + (raw.nrHwQueues() - 1));
         }
         Tags tags = raw.tags(qid);
         if (tag < 0 || tag >= tags.nrTags()) {

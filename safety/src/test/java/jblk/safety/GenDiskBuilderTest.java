@@ -27,7 +27,8 @@ class GenDiskBuilderTest {
     void physicalBlockSizeMustBeAPowerOfTwoIn512To4096(int size) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new GenDiskBuilder().physicalBlockSize(size));
-        assertEquals("physical block size " + size + " is invalid: allowed a power of two in 512..4096", e.getMessage());
+        assertEquals("physical block size " + size + " is invalid: allowed a power of two in 512..4096",
+                e.getMessage());
     }
 
     @Test
@@ -44,7 +45,8 @@ class GenDiskBuilderTest {
     @ParameterizedTest
     @ValueSource(ints = {3, 1, 7, -1, (1 << 22) + 1})
     void maxSectorsOutOfRange(int s) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GenDiskBuilder().maxSectors(s));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ()
+                -> new GenDiskBuilder().maxSectors(s));
         assertEquals("max_sectors " + s + " is out of range: allowed 0 (default) or 8..4194304", e.getMessage());
     }
 
@@ -59,7 +61,8 @@ class GenDiskBuilderTest {
                 d.getMessage());
         IllegalArgumentException z = assertThrows(IllegalArgumentException.class,
                 () -> new GenDiskBuilder().maxWriteZeroesSectors(-1));
-        assertTrue(z.getMessage().startsWith("max_write_zeroes_sectors -1") && z.getMessage().contains("allowed 0 or more"),
+        assertTrue(z.getMessage().startsWith("max_write_zeroes_sectors -1")
+                && z.getMessage().contains("allowed 0 or more"),
                 z.getMessage());
     }
 

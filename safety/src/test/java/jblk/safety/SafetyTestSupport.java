@@ -261,7 +261,8 @@ final class SafetyTestSupport {
             }
             TagSet<Void, Void> set = b.build();
             try {
-                GenDisk disk = new GenDiskBuilder().capacitySectors(1 << 20).closeTimeout(closeTimeout).build(name, set);
+                GenDisk disk = new GenDiskBuilder().capacitySectors(1 << 20).closeTimeout(closeTimeout).build(name,
+                        set);
                 return new Env(set, disk);
             } catch (RuntimeException e) {
                 set.close();

@@ -281,7 +281,8 @@ public final class TortureMain implements Callable<Integer> {
                     t.submitQueueChanges.sum(), t.freezes.sum(), t.quiesces.sum());
             MisbehavingOps w = d.wrapper;
             if (w != null) {
-                out.printf("  buggy driver: double ends %d, stale-handle ends %d, wrong-thread I/Os %d (timer resets %d),"
+                out.printf("  buggy driver: double ends %d, stale-handle ends %d, wrong-thread I/Os %d (timer "
+                        + "resets %d),"
                         + " leaks %d (ended by their timeout %d)%n", w.doubleEnds.get(), w.staleEnds.get(),
                         w.wrongThreadIos.get(), w.resetTimers.get(), w.leaks.get(), w.leaksEnded.get());
                 out.printf("  violations injected %d: refused ALREADY_ENDED %d, STALE %d, RELEASED %d, SHARED %d;"
@@ -331,7 +332,8 @@ public final class TortureMain implements Callable<Integer> {
             }
         }
 
-        /** The buggy driver's injected violations were all refused, counted kind by kind, leaks ended, debug reports. */
+        /** The buggy driver's injected violations were all refused, counted kind by kind, leaks ended, debug reports.
+        * */
         private void checkBuggyDriver(MisbehavingOps w, Closed c, String p) {
             Map<Violation, Long> counted = c.counted();
             checks.check(w.outcome(EndOutcome.ENDED) == 0 && w.injections() > 0,

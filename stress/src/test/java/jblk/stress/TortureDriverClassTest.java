@@ -14,7 +14,8 @@ class TortureDriverClassTest {
     @Test
     void driverClassRunsTheKitOnThatDriver() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int rc = TortureMain.run(new String[] {"--driver-class", GoodRam.class.getName(), "--ios", "200", "--seed", "3"},
+        int rc = TortureMain.run(new String[] {"--driver-class", GoodRam.class.getName(), "--ios", "200", "--seed",
+                "3"},
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, rc, out);

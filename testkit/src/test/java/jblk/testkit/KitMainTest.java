@@ -39,7 +39,8 @@ class KitMainTest {
 
     @Test
     void aCorrectDriverPassesAndTheRerunLineReplaysIt() {
-        assertEquals(0, run("--driver-class", TestDisks.GoodRam.class.getName(), "--ios", "300", "--seed", "5"), out[0]);
+        assertEquals(0, run("--driver-class", TestDisks.GoodRam.class.getName(), "--ios", "300", "--seed", "5"),
+                out[0]);
         assertTrue(out[0].startsWith("rerun: ./jblk torture --driver-class " + TestDisks.GoodRam.class.getName()
                 + " --ios 300 --seed 5\n"), out[0]);
         assertTrue(out[0].contains("passed, 0 failed"), out[0]);

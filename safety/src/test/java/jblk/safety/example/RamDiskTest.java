@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class RamDiskTest {
     @Test
     void writesReadBackAndRefusesWhatItDoesNotServe() throws Exception {
-        TagSet<Void, Void> set = TagSet.builder(new RamDisk(1 << 20)).queueDepth(64).ownership(Ownership.CHECKED).build();
+        TagSet<Void, Void> set = TagSet.builder(new RamDisk(1 << 20)).queueDepth(64)
+                .ownership(Ownership.CHECKED).build();
         GenDisk disk = new GenDiskBuilder().capacitySectors(2048).maxDiscardSectors(2048).build("ram0", set);
         try (SwQueue q = disk.openQueue()) {
             ByteBuffer out = ByteBuffer.allocate(4096);

@@ -28,7 +28,8 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  */
 @JCStressTest
 @Description("freeze vs submit: frozen means drained (no tag held) and no dispatch until unfreeze")
-@Outcome(id = "COMPLETED, DRAINED_NONE, 1, NO_TAG_BITS", expect = ACCEPTABLE, desc = "the bio went before or after the frozen window")
+@Outcome(id = "COMPLETED, DRAINED_NONE, 1, NO_TAG_BITS", expect = ACCEPTABLE,
+        desc = "the bio went before or after the frozen window")
 @Outcome(id = "COMPLETED, DRAINED_NONE, 1, TRANSIENT_TAG_BIT", expect = ACCEPTABLE_INTERESTING,
         desc = "a submitter held a tag bit for a moment while frozen, and gave it back without initialising a request")
 @Outcome(id = ".*, ALLOCATED_.*", expect = FORBIDDEN, desc = "freeze returned while a request was still allocated")

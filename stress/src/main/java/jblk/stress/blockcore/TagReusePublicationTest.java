@@ -31,7 +31,8 @@ import org.openjdk.jcstress.infra.results.LL_Result;
  * through. r1, r2: each submitter's verdict (OK, or the first field found wrong and where).
  */
 @JCStressTest
-@Description("tag free vs allocate publishes the request's fields: the driver's threads see exactly what the submitter wrote")
+@Description("tag free vs allocate publishes the request's fields: the driver's threads see exactly what the "
+        + "submitter wrote")
 @Outcome(id = "OK, OK", expect = ACCEPTABLE, desc = "every field as the submitter wrote it, on both threads")
 @Outcome(expect = FORBIDDEN, desc = "a field of the tag's previous use showed through, or a completion was lost")
 @State

@@ -20,9 +20,12 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  * counters match the refusals the actors saw.
  */
 @JCStressTest
-@Description("CHECKED: two threads end the same RequestRef; exactly one ENDED, the bio completes once with the winner's status")
-@Outcome(id = "ENDED, ALREADY_ENDED, OK, COUNTED", expect = ACCEPTABLE, desc = "actor 1 won; actor 2 refused and counted")
-@Outcome(id = "ALREADY_ENDED, ENDED, IOERR, COUNTED", expect = ACCEPTABLE, desc = "actor 2 won; actor 1 refused and counted")
+@Description("CHECKED: two threads end the same RequestRef; exactly one ENDED, the bio completes once with the "
+        + "winner's status")
+@Outcome(id = "ENDED, ALREADY_ENDED, OK, COUNTED", expect = ACCEPTABLE,
+        desc = "actor 1 won; actor 2 refused and counted")
+@Outcome(id = "ALREADY_ENDED, ENDED, IOERR, COUNTED", expect = ACCEPTABLE,
+        desc = "actor 2 won; actor 1 refused and counted")
 @Outcome(id = "ENDED, ENDED, .*", expect = FORBIDDEN, desc = "double end: the token let both ends through")
 @Outcome(id = ".*, COMPLETED_.*, .*", expect = FORBIDDEN, desc = "the bio completed more than once")
 @Outcome(id = ".*, NOT_COMPLETED, .*", expect = FORBIDDEN, desc = "both ends refused: the request was lost")

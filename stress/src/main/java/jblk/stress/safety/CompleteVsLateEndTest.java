@@ -27,9 +27,12 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  */
 @JCStressTest
 @Description("CHECKED: complete() vs an end through the same handle on another thread; exactly one end wins")
-@Outcome(id = "ENDED, ALREADY_ENDED, OK, ENDED", expect = ACCEPTABLE, desc = "handed to the completion context first; the late end was refused")
-@Outcome(id = "ENDED, STALE, OK, ENDED", expect = ACCEPTABLE, desc = "completed and the tag reused before the late end: refused as stale")
-@Outcome(id = "ALREADY_ENDED, ENDED, IOERR, -", expect = ACCEPTABLE, desc = "the end came first; complete() was refused")
+@Outcome(id = "ENDED, ALREADY_ENDED, OK, ENDED", expect = ACCEPTABLE,
+        desc = "handed to the completion context first; the late end was refused")
+@Outcome(id = "ENDED, STALE, OK, ENDED", expect = ACCEPTABLE,
+        desc = "completed and the tag reused before the late end: refused as stale")
+@Outcome(id = "ALREADY_ENDED, ENDED, IOERR, -", expect = ACCEPTABLE,
+        desc = "the end came first; complete() was refused")
 @Outcome(id = "ENDED, ENDED, .*", expect = FORBIDDEN,
         desc = "use after complete(): the given-away handle ended the request")
 @Outcome(id = ".*, COMPLETED_.*, .*", expect = FORBIDDEN, desc = "the bio completed more than once")

@@ -25,7 +25,8 @@ import org.openjdk.jcstress.infra.results.LL_Result;
  */
 @JCStressTest
 @Description("completion status and data written by the completer are visible in the bio's callback (softirq thread)")
-@Outcome(id = "NOSPC+DATA, NOSPC+DATA", expect = ACCEPTABLE, desc = "the callback and the waiting submitter see the completer's status and data")
+@Outcome(id = "NOSPC+DATA, NOSPC+DATA", expect = ACCEPTABLE,
+        desc = "the callback and the waiting submitter see the completer's status and data")
 @Outcome(id = "TIMED_OUT.*|.*, TIMED_OUT", expect = FORBIDDEN, desc = "the callback never ran")
 @Outcome(expect = FORBIDDEN, desc = "a stale status or stale data reached the callback or the submitter")
 @State

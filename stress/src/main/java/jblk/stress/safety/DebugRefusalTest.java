@@ -26,10 +26,14 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  */
 @JCStressTest
 @Description("DEBUG: refusals under race are reported once and counted once")
-@Outcome(id = "ENDED, ALREADY_ENDED, REPORTED_ONCE, COUNTED", expect = ACCEPTABLE, desc = "actor 2 refused; one report naming the first end")
-@Outcome(id = "ALREADY_ENDED, ENDED, REPORTED_ONCE, COUNTED", expect = ACCEPTABLE, desc = "actor 1 refused; one report naming the first end")
-@Outcome(id = "(ENDED, ALREADY_ENDED|ALREADY_ENDED, ENDED), REPORTED_ONCE_WITHOUT_FIRST_END, COUNTED", expect = ACCEPTABLE_INTERESTING,
-        desc = "refused between the winner's CAS and its record of where it ended: reported once, without the first-end trace")
+@Outcome(id = "ENDED, ALREADY_ENDED, REPORTED_ONCE, COUNTED", expect = ACCEPTABLE,
+        desc = "actor 2 refused; one report naming the first end")
+@Outcome(id = "ALREADY_ENDED, ENDED, REPORTED_ONCE, COUNTED", expect = ACCEPTABLE,
+        desc = "actor 1 refused; one report naming the first end")
+@Outcome(id = "(ENDED, ALREADY_ENDED|ALREADY_ENDED, ENDED), REPORTED_ONCE_WITHOUT_FIRST_END, COUNTED",
+        expect = ACCEPTABLE_INTERESTING,
+        desc = "refused between the winner's CAS and its record of where it ended: reported once,"
+                + " without the first-end trace")
 @Outcome(id = ".*, NOT_REPORTED, .*", expect = FORBIDDEN, desc = "a refusal was not reported")
 @Outcome(id = ".*, REPORTED_[0-9]+_TIMES, .*", expect = FORBIDDEN, desc = "a refusal was reported more than once")
 @Outcome(id = ".*, MISCOUNT.*", expect = FORBIDDEN, desc = "violation counters do not match the refusals")

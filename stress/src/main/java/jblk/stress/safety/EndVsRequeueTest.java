@@ -26,9 +26,11 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  * r3: after the requeue (the old handle's end, or "-"); r4: the bio's completion.
  */
 @JCStressTest
-@Description("CHECKED: end vs requeue through one handle; exactly one wins, a requeued request is issued again and completes once")
+@Description("CHECKED: end vs requeue through one handle; exactly one wins, a requeued request is issued again "
+        + "and completes once")
 @Outcome(id = "ENDED, ALREADY_ENDED, -, IOERR", expect = ACCEPTABLE, desc = "the end won; the requeue was refused")
-@Outcome(id = "STALE, ENDED, STALE, OK", expect = ACCEPTABLE, desc = "the requeue won (a new generation: the end through the old handle is stale); issued again")
+@Outcome(id = "STALE, ENDED, STALE, OK", expect = ACCEPTABLE,
+        desc = "the requeue won (a new generation: the end through the old handle is stale); issued again")
 @Outcome(id = "ENDED, ENDED, .*", expect = FORBIDDEN, desc = "both the end and the requeue went through")
 @Outcome(id = ".*, LOST", expect = FORBIDDEN, desc = "the requeued request was never issued again")
 @Outcome(id = ".*, COMPLETED_.*", expect = FORBIDDEN, desc = "the bio completed more than once")

@@ -26,8 +26,10 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
 @Description("CHECKED: end vs share()/release(); a SHARED refusal never loses the request")
 @Outcome(id = "ENDED, ALREADY_ENDED, -, OK", expect = ACCEPTABLE, desc = "ended first; share() refused")
 @Outcome(id = "ENDED, SHARED_AND_RELEASED, -, OK", expect = ACCEPTABLE, desc = "shared and released before the end")
-@Outcome(id = "SHARED, SHARED_AND_RELEASED, ENDED, OK", expect = ACCEPTABLE, desc = "end refused while shared; the retry after release ended it")
-@Outcome(id = "SHARED, .*, (-|SHARED|ALREADY_ENDED|STALE), .*", expect = FORBIDDEN, desc = "the SHARED refusal lost the request")
+@Outcome(id = "SHARED, SHARED_AND_RELEASED, ENDED, OK", expect = ACCEPTABLE,
+        desc = "end refused while shared; the retry after release ended it")
+@Outcome(id = "SHARED, .*, (-|SHARED|ALREADY_ENDED|STALE), .*", expect = FORBIDDEN,
+        desc = "the SHARED refusal lost the request")
 @Outcome(id = ".*, COMPLETED_.*", expect = FORBIDDEN, desc = "the bio completed more than once")
 @Outcome(id = ".*, NOT_COMPLETED", expect = FORBIDDEN, desc = "the request was never ended")
 @Outcome(expect = FORBIDDEN, desc = "anything else")

@@ -22,9 +22,11 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
 @JCStressTest
 @Description("CHECKED: end vs the timeout handler's end; exactly one wins and the bio completes once with its status")
 @Outcome(id = "ENDED, NOT_EXPIRED, OK", expect = ACCEPTABLE, desc = "ended before the scanner marked it")
-@Outcome(id = "ENDED, HANDLER_SKIPPED, OK", expect = ACCEPTABLE, desc = "marked, but the vtable saw the end win and skipped the handler")
+@Outcome(id = "ENDED, HANDLER_SKIPPED, OK", expect = ACCEPTABLE,
+        desc = "marked, but the vtable saw the end win and skipped the handler")
 @Outcome(id = "ENDED, ALREADY_ENDED, OK", expect = ACCEPTABLE, desc = "the handler ran and was refused: the end won")
-@Outcome(id = "ALREADY_ENDED, ENDED, TIMEOUT", expect = ACCEPTABLE, desc = "the timeout handler won; the driver's end was refused")
+@Outcome(id = "ALREADY_ENDED, ENDED, TIMEOUT", expect = ACCEPTABLE,
+        desc = "the timeout handler won; the driver's end was refused")
 @Outcome(id = "ENDED, ENDED, .*", expect = FORBIDDEN, desc = "both ended the request")
 @Outcome(id = ".*, .*, COMPLETED_.*", expect = FORBIDDEN, desc = "the bio completed more than once")
 @Outcome(id = ".*, .*, NOT_COMPLETED", expect = FORBIDDEN, desc = "nobody ended the request")

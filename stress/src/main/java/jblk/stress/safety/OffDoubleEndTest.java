@@ -25,7 +25,8 @@ import org.openjdk.jcstress.infra.results.LLI_Result;
  */
 @JCStressTest
 @Description("OFF: two threads end the same request; both succeed and the bio completes twice (nothing checks)")
-@Outcome(id = "ENDED, ENDED, 2", expect = ACCEPTABLE_INTERESTING, desc = "double end went through: C semantics, the check is off")
+@Outcome(id = "ENDED, ENDED, 2", expect = ACCEPTABLE_INTERESTING,
+        desc = "double end went through: C semantics, the check is off")
 @Outcome(expect = FORBIDDEN, desc = "mode OFF refused an end, or a completion was lost")
 @State
 public class OffDoubleEndTest {

@@ -30,13 +30,15 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  * release ({@code RETRY_...}); r4: the bio.
  */
 @JCStressTest
-@Description("CHECKED: complete() vs share()/release() through the owner's handle; the request always ends exactly once")
+@Description("CHECKED: complete() vs share()/release() through the owner's handle; the request always ends "
+        + "exactly once")
 @Outcome(id = "ENDED, ALREADY_ENDED, CB_ENDED, OK", expect = ACCEPTABLE,
         desc = "handed over first; the share was refused (the handle was given away); the callback ended it")
 @Outcome(id = "ENDED, SHARED_AND_RELEASED, CB_ENDED, OK", expect = ACCEPTABLE,
         desc = "shared and released before complete(); the callback ended it")
 @Outcome(id = "SHARED, SHARED_AND_RELEASED, RETRY_ENDED, OK", expect = ACCEPTABLE,
-        desc = "complete() refused while the share was out (nothing changed); the owner's end after the release ended it")
+        desc = "complete() refused while the share was out (nothing changed); the owner's end after the release "
+                + "ended it")
 @Outcome(id = ".*, CB_SHARED, .*", expect = FORBIDDEN,
         desc = "the trap: a share taken after complete() held the callback's end back, the request can never end")
 @Outcome(id = ".*, COMPLETED_.*", expect = FORBIDDEN, desc = "the bio completed more than once")

@@ -23,7 +23,8 @@ import org.openjdk.jcstress.infra.results.LL_Result;
 @Description("CHECKED: setBytesDone through a stale handle vs the tag's next owner ending with an error")
 @Outcome(id = "IOERR, 0", expect = ACCEPTABLE, desc = "the new request reports what its owner set: nothing transferred")
 @Outcome(id = "IOERR, 512", expect = FORBIDDEN,
-        desc = "the stale handle's setBytesDone reached the tag's new request, whose bio reports 512 bytes it never moved")
+        desc = "the stale handle's setBytesDone reached the tag's new request, whose bio reports 512 bytes it "
+                + "never moved")
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
 public class StaleHandleBytesDoneTest {

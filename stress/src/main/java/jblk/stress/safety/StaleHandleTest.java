@@ -21,7 +21,8 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  */
 @JCStressTest
 @Description("CHECKED: a stale handle's end races the tag's next owner; the stale end is refused, the owner's wins")
-@Outcome(id = "STALE, ENDED, OK, 1", expect = ACCEPTABLE, desc = "stale end refused by generation; the new owner ended its request")
+@Outcome(id = "STALE, ENDED, OK, 1", expect = ACCEPTABLE,
+        desc = "stale end refused by generation; the new owner ended its request")
 @Outcome(id = "ENDED, .*", expect = FORBIDDEN, desc = "a stale handle ended the tag's new request")
 @Outcome(expect = FORBIDDEN, desc = "anything else: the new request was disturbed by the stale handle")
 @State

@@ -32,7 +32,8 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
  * {@code OTHER_ISSUE} when the tag was already reused by another sample); r3: the bio.
  */
 @JCStressTest
-@Description("CHECKED: tagToRq vs the complete callback's end; the callback always ends the request, the lookup never does")
+@Description("CHECKED: tagToRq vs the complete callback's end; the callback always ends the request, the lookup "
+        + "never does")
 @Outcome(id = "ENDED, NULL, OK", expect = ACCEPTABLE, desc = "the lookup found the request completing (or ended): null")
 @Outcome(id = "ENDED, OTHER_ISSUE, OK", expect = ACCEPTABLE_INTERESTING,
         desc = "ended and the tag reused by another sample before the lookup, which got that issue (released unused)")

@@ -23,10 +23,12 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  * ("-" if none); r4: the bio.
  */
 @JCStressTest
-@Description("CHECKED: tagToRq vs end; the lookup gets null or a live reference of the same issue, never a lost request")
+@Description("CHECKED: tagToRq vs end; the lookup gets null or a live reference of the same issue, never a lost "
+        + "request")
 @Outcome(id = "ENDED, NULL, -, OK", expect = ACCEPTABLE, desc = "ended first; the lookup found no live request")
 @Outcome(id = "ENDED, REF_RELEASED, -, OK", expect = ACCEPTABLE, desc = "looked up and released before the end")
-@Outcome(id = "SHARED, REF_RELEASED, ENDED, OK", expect = ACCEPTABLE, desc = "the lookup's reference refused the end; the retry ended it")
+@Outcome(id = "SHARED, REF_RELEASED, ENDED, OK", expect = ACCEPTABLE,
+        desc = "the lookup's reference refused the end; the retry ended it")
 @Outcome(id = ".*, WRONG_GENERATION, .*", expect = FORBIDDEN, desc = "the lookup returned a handle of another issue")
 @Outcome(id = ".*, COMPLETED_.*", expect = FORBIDDEN, desc = "the bio completed more than once")
 @Outcome(expect = FORBIDDEN, desc = "anything else: the request was lost or the lookup misbehaved")

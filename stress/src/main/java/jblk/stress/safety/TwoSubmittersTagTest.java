@@ -48,7 +48,8 @@ public class TwoSubmittersTagTest {
 
     private static String fields(Probe p, long sector) {
         RequestRef<Cmd> ref = p.ref;
-        return ref.sector() == sector && RaceAccess.requestOf(ref).bio() == p.bio && ref.bytes() == 512 ? "FIELDS_OK" : "FIELDS_WRONG";
+        return ref.sector() == sector && RaceAccess.requestOf(ref).bio() == p.bio && ref.bytes() == 512 ? "FIELDS_OK"
+                : "FIELDS_WRONG";
     }
 
     @Arbiter

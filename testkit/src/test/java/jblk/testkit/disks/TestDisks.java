@@ -71,7 +71,8 @@ public final class TestDisks {
         }
     }
 
-    /** A correct RAM disk as a driver from outside jblk is given: a public class with a (capacity bytes) constructor. */
+    /** A correct RAM disk as a driver from outside jblk is given: a public class with a (capacity bytes) constructor.
+    * */
     public static final class GoodRam extends Ram {
         public GoodRam(long bytes) {
             super(bytes, Bug.NONE);

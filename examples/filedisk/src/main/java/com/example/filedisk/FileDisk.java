@@ -40,7 +40,8 @@ public final class FileDisk implements Operations<Void, Void>, AutoCloseable {
     private FileDisk(Path path, long bytes, boolean temporary) throws IOException {
         this.path = path;
         this.temporary = temporary;
-        this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         if (file.size() < bytes) {
             file.write(ByteBuffer.allocate(1), bytes - 1); // sparse: reads of unwritten blocks return zeros
         }

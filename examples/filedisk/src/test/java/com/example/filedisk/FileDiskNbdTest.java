@@ -29,7 +29,8 @@ class FileDiskNbdTest {
 
     @Test
     void qemuImgAndNbdcopyRoundTripThroughTheFile() throws Exception {
-        assumeTrue(onPath("qemu-img") && onPath("nbdcopy"), "qemu-img and nbdcopy are needed (apt-get install qemu-utils libnbd-bin)");
+        assumeTrue(onPath("qemu-img") && onPath("nbdcopy"),
+                "qemu-img and nbdcopy are needed (apt-get install qemu-utils libnbd-bin)");
         Path backing = dir.resolve("disk.img");
         Path random = dir.resolve("random.img");
         Path copy = dir.resolve("copy.img");
