@@ -189,12 +189,14 @@ final class WorkloadRunner {
         }
 
         void close() {
+            // read the submitters' counters while they still run: a thread that saw STOP may have
+            // exited, and an exited thread's counter is -1 (the few I/Os in between are noise)
+            allocJobs1 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
             for (IoJob j : jobs) {
                 j.setPhase(IoJob.STOP);
             }
             t1 = System.nanoTime();
             others1 = countersOfOthers(mx);
-            allocJobs1 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
         }
 
         RunResult result(Samples s) {
@@ -225,11 +227,12 @@ final class WorkloadRunner {
             if (allocJobs0 != null && allocJobs1 != null) {
                 long sum = 0;
                 for (int i = 0; i < jobIds.length; i++) {
-                    if (allocJobs0[i] < 0 || allocJobs1[i] < 0) {
+                    if (allocJobs1[i] < 0) {
                         sum = -1;
                         break;
                     }
-                    sum += allocJobs1[i] - allocJobs0[i];
+                    // a thread not yet started at t0 had allocated nothing
+                    sum += allocJobs1[i] - Math.max(0, allocJobs0[i]);
                 }
                 r.allocBytesJobs = sum;
             }
