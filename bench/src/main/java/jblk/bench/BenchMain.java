@@ -355,7 +355,7 @@ public final class BenchMain implements Callable<Integer> {
                 if (zbd != null) {
                     zoneCheck = ZbdOptions.check(disk, zbdJobs);
                     deviceLine += "; zonemode=zbd, " + disk.zones().nrZones() + " zones of "
-                            + Units.binary(disk.zones().zoneSectors() << 9) + ", max_open_zones "
+                            + Units.binary((double) (disk.zones().zoneSectors() << 9)) + ", max_open_zones "
                             + zbdJobs.get(0).maxOpen() + String.join("", m.device(0).zoneNotes().stream()
                                     .map(n -> "; null_blk: " + n).toList());
                 }

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "jblk compare", sortOptions = false, mixinStandardHelpOptions = true,
         versionProvider = Version.Provider.class,
         description = {"raw vs safe null_blk (ownership off / checked / debug): CPU time per I/O and IOPS as medians",
-            "of paired rounds with bootstrap 95% intervals, verdicts against the targets below, a PNG chart;",
+            "of paired rounds with bootstrap 95%% intervals, verdicts against the targets below, a PNG chart;",
             "JSON (every round, with its noise) with --output-format json."},
         footerHeading = "%n", footer = {CompareTargets.HELP_HEAD, CompareTargets.HELP_CHECKED,
             CompareTargets.HELP_INLINE, CompareTargets.HELP_RAW, CompareTargets.HELP_SCALING, CompareTargets.HELP_ALLOC,
@@ -123,7 +123,7 @@ public final class CompareMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Plan p = plan();
-        boolean tty = System.console() != null && output == null && !p.json;
+        boolean tty = Tty.isTerminal() && output == null && !p.json;
         Progress progress = new Progress(tty ? out : null, maxTime);
         if (tty) {
             out.printf(Locale.ROOT, "jblk compare: %d workloads x %d variants, rounds of %.2f s, until +-%.1f points"

@@ -2,7 +2,7 @@ package jblk.bench;
 
 /**
  * The targets {@code ./jblk compare} judges against, in one table: the verdicts read their limits
- * from here and {@code --help} prints the same rows ({@link #HELP}, compile-time constants built
+ * from here and {@code --help} prints the same rows ({@code HELP_*}, compile-time constants built
  * from the limits), so what a user is told and what is checked cannot drift apart. The limits are
  * the project's goals for the safe bindings; docs/PERFORMANCE.md explains each one.
  */

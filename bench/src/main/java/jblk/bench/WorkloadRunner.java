@@ -304,8 +304,7 @@ final class WorkloadRunner {
     /** The HotSpot thread bean with allocation accounting, or null where there is none. */
     static com.sun.management.ThreadMXBean threadBean() {
         java.lang.management.ThreadMXBean b = ManagementFactory.getThreadMXBean();
-        if (b instanceof com.sun.management.ThreadMXBean) {
-            com.sun.management.ThreadMXBean s = (com.sun.management.ThreadMXBean) b;
+        if (b instanceof com.sun.management.ThreadMXBean s) {
             if (s.isThreadAllocatedMemorySupported()) {
                 if (!s.isThreadAllocatedMemoryEnabled()) {
                     s.setThreadAllocatedMemoryEnabled(true);

@@ -11,9 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /** The noise reader on sample /proc text. */
 class ProcNoiseTest {
-    static final String STAT = "cpu  1000 50 300 8000 100 10 40 500 20 0\n"
-            + "cpu0 500 25 150 4000 50 5 20 250 10 0\n"
-            + "intr 12345 0 0\nctxt 999\n";
+    static final String STAT = """
+            cpu  1000 50 300 8000 100 10 40 500 20 0
+            cpu0 500 25 150 4000 50 5 20 250 10 0
+            intr 12345 0 0
+            ctxt 999
+            """;
 
     @Test
     void parsesTheAggregateCpuLine() {

@@ -30,7 +30,7 @@ final class BioChecks {
                 QueueLimits lim = disk.limits();
                 long sector = bio.sector();
                 long cap = disk.capacity();
-                long nr = size >>> Bio.SECTOR_SHIFT;
+                long nr = (long) (size >>> Bio.SECTOR_SHIFT); // an int shift: a negative size stays an int here
                 int lbsMask = lim.logicalBlockSize() - 1;
                 if (b != null && size > 0 && off >= 0 && (long) off + size <= b.limit()
                         && (op == ReqOp.WRITE || !b.isReadOnly())

@@ -11,7 +11,8 @@ import java.lang.annotation.Target;
  * JCTools' {@code L1Pad}/{@code L2Pad} and the Disruptor's {@code LhsPadding}/{@code RhsPadding}):
  * exactly {@link #BYTES} one-byte fields and nothing else. One-byte fields, because HotSpot (JDK
  * 15+) fills holes left in a superclass with a subclass's fields: a pad made of bytes fills every
- * hole first, so no later field can slip in front of it; 128 bytes, a line and its
+ * hole first, so no later field can slip in front of it; one letter per pad of a class chain
+ * ({@code b000}, {@code c000}, ...), so no pad hides another's fields; 128 bytes, a line and its
  * adjacent-line-prefetch pair.
  */
 @Documented

@@ -104,7 +104,7 @@ public final class GenDisk implements AutoCloseable {
      * near the end would name a range that is wrong for the disk.
      */
     static void checkCapacityAligned(long sectors, int logicalBlockSize) {
-        long perBlock = logicalBlockSize >>> Bio.SECTOR_SHIFT;
+        long perBlock = (long) logicalBlockSize >>> Bio.SECTOR_SHIFT;
         if (sectors % perBlock != 0) {
             long down = sectors - sectors % perBlock;
             throw new IllegalArgumentException("capacity " + sectors

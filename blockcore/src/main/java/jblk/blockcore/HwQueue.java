@@ -24,7 +24,8 @@ public final class HwQueue extends HwQueuePad1 {
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(HwQueueDispatchFields.class, "state", int.class);
+            // resolved from HwQueue: the field is inherited from HwQueueDispatchFields (HwQueueFields.java)
+            STATE = MethodHandles.lookup().findVarHandle(HwQueue.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

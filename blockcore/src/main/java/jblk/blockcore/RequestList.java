@@ -10,6 +10,10 @@ public final class RequestList {
     private Request tail;
     private int size;
 
+    /** An empty list ({@code INIT_LIST_HEAD}). */
+    public RequestList() {
+    }
+
     public boolean isEmpty() {
         return head == null;
     }

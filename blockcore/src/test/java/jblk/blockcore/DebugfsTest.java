@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 class DebugfsTest {
 
     @Test
+    @SuppressWarnings("try") // the open context is the point, not the variable
     void filesAndTagsDump() throws Exception {
         Holding drv = new Holding();
         TagSet set = TagSet.builder(drv).queueDepth(16).reservedTags(2).build();
@@ -35,7 +36,7 @@ class DebugfsTest {
             assertTrue(tags.contains("depth=2\n"), tags);
             assertTrue(tags.contains("busy=0\n"), tags);
             assertEquals("INACTIVE\n", fs.get("hctx0/state"), "no submitting context maps to hctx0 yet");
-            try (SwQueue q = disk.openQueue()) {
+            try (SwQueue unused = disk.openQueue()) { // an open context makes the hctx active
                 assertEquals("\n", disk.debugfs().get("hctx0/state"), "an active, idle, unshared hctx: no flags");
             }
             assertEquals("\n", fs.get("state"), "not quiesced, frozen or dying");

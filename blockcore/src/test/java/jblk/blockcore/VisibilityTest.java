@@ -38,11 +38,12 @@ class VisibilityTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the first context only has to exist (its hints), it is not used
     void debugfsShowsWhatWaitsOnEachSoftwareContext() throws Exception {
         Inline drv = new Inline();
         TagSet set = TagSet.builder(drv).nrHwQueues(1).nrCpuIds(2).queueDepth(16).build();
         GenDisk disk = disk(set, "vis1");
-        try (SwQueue c0 = disk.openQueue(); SwQueue c1 = disk.openQueue()) {
+        try (SwQueue unused = disk.openQueue(); SwQueue c1 = disk.openQueue()) {
             disk.quiesce(); // requests wait on their context's list until the queue runs again
             Done d = new Done();
             c1.submitBio(read(24, 4096, d));

@@ -33,7 +33,9 @@ final class BufferPool {
                     + (1 << MIN_SHIFT) + " bytes");
         }
         this.budget = budgetBytes;
-        this.free = new ArrayDeque[MAX_SHIFT - MIN_SHIFT + 1];
+        @SuppressWarnings({"unchecked", "rawtypes"}) // Java has no generic array creation; every slot gets a deque
+        ArrayDeque<ByteBuffer>[] lists = new ArrayDeque[MAX_SHIFT - MIN_SHIFT + 1];
+        this.free = lists;
         for (int i = 0; i < free.length; i++) {
             free[i] = new ArrayDeque<>();
         }

@@ -89,6 +89,7 @@ public final class NbdBenchMain implements Callable<Integer> {
     }
 
     /** Per cell, server and repetition: IOPS, p99 (ns), server CPU per I/O (us), fio's CPU (%). */
+    @SuppressWarnings("ArrayRecordComponent") // a private holder, never compared or hashed
     private record Samples(double[][][] iops, double[][][] p99, double[][][] cpu, double[][][] fioCpu) {
         Samples(int cells, int servers, int reps) {
             this(new double[cells][servers][reps], new double[cells][servers][reps], new double[cells][servers][reps],

@@ -45,7 +45,7 @@ class NbdInfoTest {
             assertEquals(true, e.get("can_trim"), "discard=1 gives TRIM");
             assertEquals(true, e.get("can_zero"), "memory_backed gives WRITE_ZEROES");
             assertEquals(List.of("base:allocation"), e.get("contexts"));
-            assertEquals(Boolean.TRUE, Json.at(Json.parseToolOutput(r.out()), "structured"));
+            assertEquals(true, Json.at(Json.parseToolOutput(r.out()), "structured"));
             // The human-readable form too.
             String text = Tools.run(T, "nbdinfo", s.uri()).ok().out();
             assertTrue(text.contains("export-size: 67108864"), text);

@@ -20,6 +20,10 @@ import jblk.blockcore.spi.RequestWord;
  */
 public final class GenDiskBuilder extends AbstractGenDiskBuilder<GenDiskBuilder> {
 
+    /** A builder with the kernel's defaults (512-byte blocks, no capacity yet). */
+    public GenDiskBuilder() {
+    }
+
     /** Builds and adds the disk ({@code blk_mq_alloc_disk} + {@code add_disk}). */
     public <T, H> GenDisk build(String name, TagSet<T, H> set) {
         GenDisk disk = buildDisk(name, set.raw);

@@ -45,7 +45,7 @@ public final class Violations {
         StringBuilder sb = new StringBuilder();
         sb.append("mode ").append(mode).append('\n');
         for (Violation v : Violation.values()) {
-            sb.append(v.name().toLowerCase()).append(' ').append(count(v)).append('\n');
+            sb.append(v.name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(count(v)).append('\n');
         }
         return sb.toString();
     }

@@ -144,9 +144,7 @@ final class SafetyTestSupport {
     }
 
     static boolean assertionsEnabled() {
-        boolean on = false;
-        assert on = true;
-        return on;
+        return SafetyTestSupport.class.desiredAssertionStatus();
     }
 
     /** A tag set of the test driver, one disk on it, and one open submitting context. */

@@ -77,8 +77,8 @@ public final class TortureMain implements Callable<Integer> {
         TortureMain t = new TortureMain();
         t.out = out;
         CommandLine cl = new CommandLine(t);
-        cl.setOut(new java.io.PrintWriter(out, true));
-        cl.setErr(new java.io.PrintWriter(out, true));
+        cl.setOut(new java.io.PrintWriter(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        cl.setErr(new java.io.PrintWriter(out, true, java.nio.charset.StandardCharsets.UTF_8));
         cl.setParameterExceptionHandler((e, a) -> { // one line, no usage dump (--help shows it)
             e.getCommandLine().getErr().println("jblk torture: " + e.getMessage() + " (see --help)");
             return 2;
@@ -221,6 +221,7 @@ public final class TortureMain implements Callable<Integer> {
         }
 
         /** What a device left behind at close: the disk's violation counts, the engine's faults, the leak report. */
+        @SuppressWarnings("ArrayRecordComponent") // a private holder, never compared or hashed
         private record Closed(Map<Violation, Long> counted, long[] faults, CloseReport close, String diskName) {
         }
 

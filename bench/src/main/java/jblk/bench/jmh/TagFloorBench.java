@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TagFloorBench {
     private final SBitmapQueue tags = new SBitmapQueue(64);
     private int hint;
+    @SuppressWarnings("UnusedVariable") // only written: the out-of-line calls' stores stand for a driver's work
     private long sink;
 
     @Benchmark

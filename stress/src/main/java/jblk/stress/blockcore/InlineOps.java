@@ -24,8 +24,8 @@ final class InlineOps implements BlkMqOps {
         try {
             BlkMq.startRequest(rq);
             Object p = rq.bio().privateData();
-            if (p instanceof Issued) {
-                ((Issued) p).issued = true;
+            if (p instanceof Issued i) {
+                i.issued = true;
             }
             BlkMq.endRequest(rq, BlkStatus.OK);
             return BlkStatus.OK;

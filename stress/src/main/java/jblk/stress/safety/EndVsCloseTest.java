@@ -52,7 +52,9 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
 public class EndVsCloseTest {
     private static final AtomicInteger DISKS = new AtomicInteger();
     /** Strong references: close's leak warnings (one per sample close wins) would flood the output. */
+    @SuppressWarnings("UnusedVariable") // held, never read: a logger only weakly held would lose its level
     private static final Logger BLOCKCORE_LOG = quiet("jblk.blockcore");
+    @SuppressWarnings("UnusedVariable") // as above
     private static final Logger SAFETY_LOG = quiet("jblk.safety");
 
     private final TagSet<Cmd, Void> set;

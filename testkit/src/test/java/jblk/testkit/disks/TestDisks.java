@@ -124,9 +124,13 @@ public final class TestDisks {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             workers.shutdown();
-            workers.awaitTermination(5, TimeUnit.SECONDS);
+            try {
+                workers.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the caller's interrupt stays visible
+            }
         }
     }
 }
