@@ -85,16 +85,8 @@ public final class CompareMain implements Callable<Integer> {
             + " replaced by the worker's (e.g. -XX:StartFlightRecording=filename=w-{workload}-{variant}.jfr)")
     String jvmArgs = "";
 
-    /**
-     * Keeps the hot path in one compiled shape. blk_add_timer's "arm the timer" branch runs once per
-     * timer period (~6 s), never in a short warm-up, so C2 compiles it as a trap; when the timer
-     * first fires in a worker's life the trap deoptimises the whole inlined submit path and C2
-     * recompiles it, now unable to inline callees already compiled big (InlineSmallCode), into a
-     * shape up to 30% slower or faster. Out of line, only TimeoutTimer.add itself recompiles, the
-     * same in every variant. "quiet" first: CompileCommand otherwise prints to the protocol's stdout.
-     */
-    static final List<String> STABLE_JIT = List.of("-XX:CompileCommand=quiet",
-            "-XX:CompileCommand=dontinline,jblk.blockcore.TimeoutTimer::add");
+    /** The worker JVMs' options for one compiled shape of the hot path ({@link StableJit}). */
+    static final List<String> STABLE_JIT = StableJit.OPTIONS;
 
     private PrintStream out = System.out;
     private PrintStream err = System.err;

@@ -23,7 +23,8 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * setup WORKLOAD          -> ok            (device created, preconditioned)
- * warmup NS               -> ok            (runs the workload, not measured; waits for the JIT to go quiet)
+ * warmup NS RAMP RUN      -> ok runs=.. quiet=.. uptime_ms=..  (runs the workload, not measured, until the
+ *                                          JIT is quiet; uptime_ms: the JVM's age then, as the JIT's logs stamp)
  * run RAMP_NS NS          -> result ios=.. ns=.. iops=.. cpu=.. p99=.. alloc=.. allocjobs=.. jitms=.. hctx=..
  * teardown                -> ok
  * exit
@@ -189,7 +190,8 @@ public final class CompareWorker {
             quietRuns = jitMs <= 0 ? quietRuns + 1 : 0;
             boolean quiet = quietRuns >= 2;
             if (System.nanoTime() - start >= minNs && (quiet || ++extra >= 10)) {
-                return "ok runs=" + runs + " quiet=" + quiet;
+                return "ok runs=" + runs + " quiet=" + quiet + " uptime_ms="
+                        + ManagementFactory.getRuntimeMXBean().getUptime();
             }
         }
     }

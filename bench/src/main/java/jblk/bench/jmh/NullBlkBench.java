@@ -3,6 +3,7 @@ package jblk.bench.jmh;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import jblk.bench.StableJit;
 import jblk.blockcore.Bio;
 import jblk.blockcore.BioEndIo;
 import jblk.blockcore.BlkStatus;
@@ -46,7 +47,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+// the same options as compare's workers: one compiled shape per fork (jblk.bench.StableJit)
+@Fork(value = 1, jvmArgsAppend = {StableJit.QUIET, StableJit.TIMER_OUT_OF_LINE})
 public class NullBlkBench {
     @Param({"raw", "safe"})
     public String driver;
