@@ -46,6 +46,8 @@ final class SchedTags {
         hctx.run(false);
         bitmap.prepareToWait();
         try {
+            // The volatile waiters store in prepareToWait, then this volatile weight read: pairs with
+            // SBitmapQueue.clear (atomic clear, then its waiters read), as in Tags.waitForTag.
             if (bitmap.weight() >= Math.min(depth, nrRequests)) {
                 bitmap.park(1_000_000L);
             }
