@@ -419,8 +419,13 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
             }
         }
         q.elevator.insertRequests(first.hctx, batch, false);
+        // The batch's own hctx first (blk_mq_dispatch_list runs this_hctx): the scheduler is per
+        // queue, and another hctx's run would hand these requests over through kblockd.
+        first.hctx.run(false);
         for (HwQueue h : hw) {
-            h.run(false);
+            if (h != first.hctx) {
+                h.run(false);
+            }
         }
     }
 

@@ -48,6 +48,10 @@ public class PollBatchBench {
     @Param({"none"})
     public String ioscheduler;
 
+    /** iostats=1: the batch's one clock read ({@code need_ts}) then stands in for one per request. */
+    @Param({"0"})
+    public int iostats;
+
     NullBlkModule module;
     GenDisk disk;
     SwQueue queue;
@@ -58,7 +62,8 @@ public class PollBatchBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        module = NullBlkModule.load("iostats=0 submit_queues=1 poll_queues=1", DriverKind.RAW, Ownership.OFF);
+        module = NullBlkModule.load("iostats=" + iostats + " submit_queues=1 poll_queues=1", DriverKind.RAW,
+                Ownership.OFF);
         disk = module.device(0).disk();
         disk.setScheduler(ioscheduler);
         blocks = (disk.capacity() << 9) / 4096;
