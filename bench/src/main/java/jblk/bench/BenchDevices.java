@@ -135,7 +135,8 @@ final class BenchDevices {
             sb.append(d.name()).append(": ").append(drv).append(" null_blk")
                     .append(drv == DriverKind.SAFE ? ", ownership " + own : "")
                     .append("; parameters: ").append(p.isEmpty() ? "(defaults)" : p)
-                    .append("; ").append(d.nrHwQueues()).append(" hw queue(s), capacity ")
+                    .append("; ").append(d.nrHwQueues()).append(" hw queue(s), scheduler ")
+                    .append(d.scheduler().kernelName()).append(", capacity ")
                     .append(Units.binary((double) (d.capacity() << 9)));
             if (used.length > 1) {
                 sb.append("; jobs");

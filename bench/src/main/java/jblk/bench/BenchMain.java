@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import jblk.blockcore.ElevatorType;
 import jblk.blockcore.GenDisk;
 import jblk.blockcore.SwQueue;
 import jblk.nullblk.DriverKind;
@@ -125,6 +126,10 @@ public final class BenchMain implements Callable<Integer> {
             description = "zbd: past the threshold, reset a zone every 1/f writes (0..1; default 0: never)")
     Double zoneResetFrequency;
 
+    @Option(names = "--ioscheduler", description = {"the devices' I/O scheduler, fio's option: none or mq-deadline",
+        "(default: the kernel's: mq-deadline with submit_queues=1 unless no_sched=1, else none)"})
+    String ioscheduler;
+
     @Option(names = "--list-params", description = "list null_blk's parameters and exit")
     boolean listParams;
 
@@ -188,6 +193,13 @@ public final class BenchMain implements Callable<Integer> {
     /** Parses and checks every option against each other and the device, then splits the jobs' regions. */
     private Plan plan() {
         BenchDevices devices = BenchDevices.plan(nullb, perDevice, filename);
+        if (ioscheduler != null) {
+            try {
+                ElevatorType.byName(ioscheduler);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--ioscheduler=" + ioscheduler + ": " + e.getMessage(), e);
+            }
+        }
         NullbParams params = devices.first();
         DriverKind drv = DriverKind.parse(driver);
         Ownership own = ownership(drv);
@@ -327,6 +339,11 @@ public final class BenchMain implements Callable<Integer> {
         ZbdOptions zbd = p.zbd();
         List<JobSpec> specs = p.specs();
         try (NullBlkModule m = p.devices().load(p.drv(), p.own())) {
+            if (ioscheduler != null) {
+                for (GenDisk d : p.devices().usedDisks(m)) {
+                    d.setScheduler(ioscheduler); // fio writes queue/scheduler before the job starts
+                }
+            }
             GenDisk disk = m.device(0).disk(); // zonemode=zbd runs on the first device
             List<SwQueue> queues = new ArrayList<>();
             List<IoJob> jobs = new ArrayList<>();

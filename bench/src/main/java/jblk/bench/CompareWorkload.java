@@ -15,7 +15,8 @@ import java.util.Map;
 record CompareWorkload(String name, String nullb, RwMode rw, int iodepth, int jobs, boolean precondition,
                        String summary) {
     /** Parameters every workload shares: no I/O accounting, no poll queues (so no hctx is polled). */
-    static final String COMMON = "iostats=0 poll_queues=0";
+    /** no_sched=1: compare measures the binding, so every workload runs without an I/O scheduler (issue 14). */
+    static final String COMMON = "iostats=0 poll_queues=0 no_sched=1";
     static final int BS = 4096;
 
     /** The experiment's workloads, in run order; {@code mbSizeMiB} is the memory-backed capacity. */

@@ -85,7 +85,8 @@ class IoJobTest {
     @ParameterizedTest
     @CsvSource({"raw,off", "safe,off"})
     void submitterAllocatesNothingPerIo(String drv, String own) throws Exception {
-        try (NullBlkModule m = NullBlkModule.load("irqmode=0 iostats=0 poll_queues=0", DriverKind.parse(drv),
+        // no_sched=1: the promise is for scheduler none; mq-deadline allocates its tree nodes per I/O
+        try (NullBlkModule m = NullBlkModule.load("irqmode=0 iostats=0 poll_queues=0 no_sched=1", DriverKind.parse(drv),
                 Ownership.parse(own))) {
             // time based so the threads are alive when the window closes (their counters are readable)
             WorkloadRunner.RunResult r = run(m, List.of(spec(RwMode.RANDREAD, 1, 1L << 30, 0, VerifyMode.NONE)),

@@ -12,6 +12,9 @@ import java.time.Duration;
  * @param <B> the concrete builder, so the setters chain
  */
 public abstract class AbstractGenDiskBuilder<B extends AbstractGenDiskBuilder<B>> {
+    /** {@code -Djblk.scheduler=none|mq-deadline}: the scheduler of disks whose builder names none. */
+    public static final String SCHEDULER_PROPERTY = "jblk.scheduler";
+
     long capacitySectors;
     int logicalBlockSize = QueueLimits.MIN_BLOCK_SIZE;
     int physicalBlockSize = QueueLimits.MIN_BLOCK_SIZE;
@@ -24,6 +27,7 @@ public abstract class AbstractGenDiskBuilder<B extends AbstractGenDiskBuilder<B>
     boolean virtBoundary;
     boolean iostats = true;
     Duration closeTimeout = Duration.ofSeconds(5);
+    ElevatorType scheduler;
 
     /** For the two builders only (this package's and the binding's). */
     protected AbstractGenDiskBuilder() {
@@ -118,6 +122,17 @@ public abstract class AbstractGenDiskBuilder<B extends AbstractGenDiskBuilder<B>
         return self();
     }
 
+    /**
+     * The I/O scheduler the disk starts with ({@code queue/scheduler}): "none" or "mq-deadline".
+     * Unset, the system property {@value #SCHEDULER_PROPERTY} decides, else the kernel's default
+     * ({@link ElevatorType#defaultFor}: mq-deadline on one hardware queue unless the tag set has
+     * NO_SCHED_BY_DEFAULT).
+     */
+    public B scheduler(String name) {
+        this.scheduler = name == null ? null : ElevatorType.byName(name);
+        return self();
+    }
+
     /** How long close waits for in-flight I/O before reporting it as never ended (default 5 s). */
     public B closeTimeout(Duration d) {
         if (d == null || d.isNegative()) {
@@ -145,6 +160,18 @@ public abstract class AbstractGenDiskBuilder<B extends AbstractGenDiskBuilder<B>
         }
         QueueLimits limits = new QueueLimits(logicalBlockSize, physicalBlockSize, maxSectors, maxDiscardSectors,
                 maxWriteZeroesSectors, rotational, writeCache, fua, virtBoundary);
-        return new GenDisk(name, set, capacitySectors, limits, iostats, closeTimeout);
+        return new GenDisk(name, set, capacitySectors, limits, iostats, closeTimeout, schedulerFor(set));
+    }
+
+    /** The builder's choice, else {@value #SCHEDULER_PROPERTY}, else the kernel's default. */
+    private ElevatorType schedulerFor(TagSet set) {
+        if (scheduler != null) {
+            return scheduler;
+        }
+        String p = System.getProperty(SCHEDULER_PROPERTY);
+        if (p != null && !p.isBlank()) {
+            return ElevatorType.byName(p);
+        }
+        return ElevatorType.defaultFor(set);
     }
 }

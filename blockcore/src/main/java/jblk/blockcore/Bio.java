@@ -24,6 +24,8 @@ public final class Bio {
     private int flags;
     private BioEndIo endIo;
     private Object privateData;
+    /** {@code bi_ioprio}: see {@link IoPrio}; 0 means the default (best effort). */
+    private int ioprio;
 
     // Written by the completer, read by the callback (which runs on the completer's thread).
     private BlkStatus status = BlkStatus.OK;
@@ -55,7 +57,18 @@ public final class Bio {
         this.bufOffset = bufOffset;
         this.flags = flags;
         this.endIo = endIo;
+        this.ioprio = 0;
         return this;
+    }
+
+    /** {@code bio_set_prio}: the I/O priority, an {@link IoPrio#value} (mq-deadline queues by its class). */
+    public Bio ioprio(int prio) {
+        this.ioprio = prio;
+        return this;
+    }
+
+    public int ioprio() {
+        return ioprio;
     }
 
     public Bio op(ReqOp op) {

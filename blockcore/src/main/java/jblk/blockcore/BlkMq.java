@@ -51,6 +51,81 @@ public final class BlkMq {
         freeRequest(rq, w);
     }
 
+    /**
+     * {@code blk_mq_add_to_batch}: puts a finished request on {@code iob} instead of ending it now.
+     * Refused, as in the kernel, without a batch, for a request that went through an I/O scheduler
+     * ({@code RQF_USE_SCHED}: its finish_request hook runs per request) and for an error (it is
+     * ended on its own, with its status). jblk has no {@code rq->end_io}, the kernel's third
+     * refusal. On false the caller ends the request itself ({@link #endRequest}).
+     */
+    public static boolean addToBatch(Request rq, IoCompBatch iob, boolean isError) {
+        if (iob == null || rq.schedTag >= 0 || isError) {
+            return false;
+        }
+        if (rq.q.iostats && rq.startTimeNs != 0) {
+            iob.needTs = true;
+        }
+        iob.reqList.add(rq);
+        return true;
+    }
+
+    /**
+     * {@code blk_mq_end_request_batch}: ends every request of {@code iob} with OK: one clock read
+     * for the whole batch ({@code need_ts}), then per request the accounting, the bio's callback and
+     * the state back to IDLE; the tags go back in chunks of {@link IoCompBatch#TAG_COMP_BATCH} per
+     * hardware queue ({@code blk_mq_flush_tag_batch}), and a waiting restart runs once per chunk.
+     */
+    public static void endRequestBatch(IoCompBatch iob) {
+        long now = iob.needTs ? System.nanoTime() : 0;
+        iob.needTs = false;
+        int[] tags = iob.tagBuf;
+        int nrTags = 0;
+        HwQueue cur = null;
+        Tags curTags = null;
+        Request rq;
+        while ((rq = iob.reqList.poll()) != null) {
+            long w = rq.loWord();
+            assert RequestState.allocated(w) : "endRequestBatch on a free request (ended twice?): tag " + rq.tag;
+            RequestQueue q = rq.q;
+            if (now != 0 && q.iostats && rq.startTimeNs != 0) {
+                q.stats.accountDone(rq, now);
+            }
+            Bio bio = rq.bio;
+            if (rq.op == ReqOp.ZONE_APPEND) {
+                bio.sector(rq.sector);
+            }
+            bio.complete(BlkStatus.OK, rq.nrBytes, null);
+            callEndIo(bio);
+            HwQueue hctx = rq.hctx;
+            if (rq.countedActive) {
+                hctx.share.nrActive.decrementAndGet();
+            }
+            if (nrTags == IoCompBatch.TAG_COMP_BATCH || hctx != cur) {
+                if (cur != null) {
+                    flushTagBatch(cur, curTags, tags, nrTags);
+                }
+                nrTags = 0;
+                cur = hctx;
+                curTags = rq.tags;
+            }
+            rq.soWord(w & RequestState.GEN_MASK); // IDLE: after this the tag may be reused
+            tags[nrTags++] = rq.tag;
+        }
+        if (nrTags != 0) {
+            flushTagBatch(cur, curTags, tags, nrTags);
+        }
+    }
+
+    /** {@code blk_mq_flush_tag_batch}: the chunk's tags go back, then one restart check. */
+    private static void flushTagBatch(HwQueue hctx, Tags tags, int[] tagArray, int nr) {
+        for (int i = 0; i < nr; i++) {
+            tags.putTag(tagArray[i], false);
+        }
+        if (hctx.restartPending()) {
+            hctx.schedRestart();
+        }
+    }
+
     /** Calls the bio's callback; an exception from it is reported, never propagated into the core. */
     static void callEndIo(Bio bio) {
         if (bio.zonePlug != null) {
@@ -68,6 +143,9 @@ public final class BlkMq {
         HwQueue hctx = rq.hctx;
         Tags tags = rq.tags;
         int tag = rq.tag;
+        if (rq.schedTag >= 0) {
+            freeSched(rq, hctx); // before the driver tag: a freeze waits on that one
+        }
         if (rq.countedActive) {
             hctx.share.nrActive.decrementAndGet();
         }
@@ -81,6 +159,24 @@ public final class BlkMq {
         tags.putTag(tag, local);
         if (hctx.restartPending()) {
             hctx.schedRestart();
+        }
+    }
+
+    /**
+     * The scheduler's half of {@code blk_mq_free_request}: {@code finish_request}, then the
+     * scheduler tag goes back. Done while the driver tag is still held, so a scheduler switch (which
+     * freezes, i.e. waits for the driver tags) cannot swap the scheduler or its tags under us.
+     */
+    private static void freeSched(Request rq, HwQueue hctx) {
+        Elevator e = rq.q.elevator;
+        if (e != null) {
+            e.finishRequest(rq);
+        }
+        SchedTags st = hctx.schedTags;
+        int schedTag = rq.schedTag;
+        rq.schedTag = -1;
+        if (st != null) {
+            st.put(schedTag);
         }
     }
 

@@ -20,6 +20,12 @@ final class BlkMqDebugfs {
         m.put("state", queueState(q));
         m.put("freeze_depth", q.freezeDepth + "\n");
         m.put("requeue_list", requests(q, q.requeueSnapshot()));
+        Elevator e = q.elevator;
+        if (e != null) {
+            for (Map.Entry<String, String> f : e.debugfs().entrySet()) {
+                m.put("sched/" + f.getKey(), f.getValue()); // the scheduler's queue attrs
+            }
+        }
         for (HwQueue h : q.hctxs) {
             String d = "hctx" + h.queueNum + "/";
             m.put(d + "state", flags(h.state(), HCTX_STATE));
@@ -31,6 +37,11 @@ final class BlkMqDebugfs {
             m.put(d + "run", h.runs.get() + "\n");
             m.put(d + "busy_returns", h.busyReturns.get() + "\n");
             m.put(d + "dev_resource_stalls", h.devResourceStalls.get() + "\n");
+            m.put(d + "dispatch_busy", h.dispatchBusy() + "\n");
+            SchedTags st = h.schedTags;
+            if (st != null) {
+                m.put(d + "sched_tags", "nr_tags=" + st.nrRequests + "\nbusy=" + st.busy() + "\n");
+            }
             for (SwQueue c : h.ctxs) {
                 // blk_mq_debugfs_register_ctx: hctxN/cpuM/{default,read,poll}_rq_list
                 for (HctxType t : HctxType.VALUES) {
@@ -70,7 +81,7 @@ final class BlkMqDebugfs {
         return sb.append('\n').toString();
     }
 
-    private static String requests(RequestQueue q, Request[] rqs) {
+    static String requests(RequestQueue q, Request[] rqs) {
         StringBuilder sb = new StringBuilder();
         for (Request r : rqs) {
             line(sb, q, r);
@@ -97,7 +108,7 @@ final class BlkMqDebugfs {
                 .append(", .cmd_flags=").append(ReqFlags.toString(r.cmdFlags))
                 .append(", .state=").append(RequestState.stateName(RequestState.state(w)))
                 .append(", .tag=").append(r.tag)
-                .append(", .internal_tag=-1")
+                .append(", .internal_tag=").append(r.schedTag)
                 .append(", .sector=").append(r.sector)
                 .append(", .bytes=").append(r.nrBytes)
                 .append(", .gen=").append(RequestState.generation(w));

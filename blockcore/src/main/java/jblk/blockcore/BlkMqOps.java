@@ -53,6 +53,15 @@ public interface BlkMqOps {
         throw new UnsupportedOperationException("poll");
     }
 
+    /**
+     * {@code ->poll(hctx, iob)}: as {@link #poll(HwQueue)}, with a batch the driver may put finished
+     * requests on ({@link BlkMq#addToBatch}); the caller ends the batch. By default the batch is
+     * not used.
+     */
+    default int poll(HwQueue hctx, IoCompBatch iob) {
+        return poll(hctx);
+    }
+
     /** {@code ->init_hctx}: set up a hardware queue; return its driver data. Throw to fail. */
     default Object initHctx(HwQueue hctx, int hctxIdx) {
         throw new UnsupportedOperationException("initHctx");

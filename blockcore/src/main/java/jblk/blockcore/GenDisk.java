@@ -35,7 +35,8 @@ public final class GenDisk implements AutoCloseable {
     DiskZones zones;
 
     /** Called by {@link AbstractGenDiskBuilder#buildDisk} once every setting is checked. */
-    GenDisk(String name, TagSet set, long capacitySectors, QueueLimits limits, boolean iostats, Duration closeTimeout) {
+    GenDisk(String name, TagSet set, long capacitySectors, QueueLimits limits, boolean iostats, Duration closeTimeout,
+            ElevatorType scheduler) {
         this.name = name;
         this.capacity = capacitySectors;
         this.limits = limits;
@@ -60,6 +61,7 @@ public final class GenDisk implements AutoCloseable {
                 o.unfreeze();
             }
         }
+        queue.installElevator(scheduler); // elevator_set_default: no submitter can exist yet
         queue.startThreads();
         minor = BlockDevices.add(this);
     }
@@ -210,6 +212,40 @@ public final class GenDisk implements AutoCloseable {
     /** {@code q->mq_freeze_depth}: how many freezes are in force (they nest). */
     public int freezeDepth() {
         return queue.freezeDepth;
+    }
+
+    /**
+     * Writing {@code queue/scheduler}: switches the I/O scheduler ("none", "mq-deadline") live; the
+     * queue is frozen and quiesced meanwhile ({@code elevator_change}). Unknown names throw
+     * {@link IllegalArgumentException} naming the allowed ones.
+     */
+    public void setScheduler(String name) {
+        queue.switchElevator(ElevatorType.byName(name));
+    }
+
+    /** The I/O scheduler attached now. */
+    public ElevatorType scheduler() {
+        return queue.elevatorType();
+    }
+
+    /** {@code q->nr_requests}. */
+    public int nrRequests() {
+        return queue.nrRequests;
+    }
+
+    /** Writing {@code queue/nr_requests} (the queue is frozen meanwhile); see the kernel's limits. */
+    public void setNrRequests(int nr) {
+        queue.updateNrRequests(nr);
+    }
+
+    /** Writing {@code queue/iosched/<name>}: a tunable of the attached scheduler. */
+    public void setIoschedTunable(String name, String value) {
+        Elevator e = queue.elevator;
+        if (e == null) {
+            throw new IllegalArgumentException(this.name + " has no I/O scheduler: queue/iosched/" + name
+                    + " does not exist");
+        }
+        e.setTunable(name, value);
     }
 
     /** The queue/iostats switch: accounting on or off (off saves two clock reads per I/O). */

@@ -19,6 +19,12 @@ public final class HwQueue extends HwQueuePad1 {
     public static final int INACTIVE = 1 << 3;
     /** {@code BLK_MQ_RESOURCE_DELAY}: how long RESOURCE waits before the queue runs again. */
     public static final long RESOURCE_DELAY_NS = 3_000_000L;
+    /** {@code BLK_MQ_DISPATCH_BUSY_EWMA_WEIGHT}. */
+    static final int DISPATCH_BUSY_EWMA_WEIGHT = 8;
+    /** {@code BLK_MQ_DISPATCH_BUSY_EWMA_FACTOR}: a busy sample adds {@code 1 << 4}. */
+    static final int DISPATCH_BUSY_EWMA_FACTOR = 4;
+    /** Rounds of scheduler dispatch before the rest goes to kblockd (the kernel bounds it by a jiffy). */
+    private static final int MAX_SCHED_ROUNDS = 64;
 
     private static final VarHandle STATE;
 
@@ -37,6 +43,8 @@ public final class HwQueue extends HwQueuePad1 {
     volatile HctxType type;
     volatile Tags tags;
     volatile Object driverData;
+    /** {@code hctx->sched_tags}: null without an I/O scheduler; replaced only with the queue frozen. */
+    volatile SchedTags schedTags;
 
     /** {@code hctx->dispatch}, guarded by {@code this}. */
     private final RequestList dispatch = new RequestList();
@@ -158,6 +166,10 @@ public final class HwQueue extends HwQueuePad1 {
         if (dispatchNonEmpty) {
             return true;
         }
+        Elevator e = q.elevator;
+        if (e != null && e.hasWork(this)) {
+            return true;
+        }
         for (SwQueue c : ctxs) {
             if (c.hasPending(type)) {
                 return true;
@@ -210,8 +222,106 @@ public final class HwQueue extends HwQueuePad1 {
      */
     void dispatchRequests() {
         if (dispatchBounced()) {
-            dispatchFromCtxs();
+            Elevator e = q.elevator;
+            if (e != null) {
+                doDispatchSched(e);
+            } else if (dispatchBusy != 0) {
+                doDispatchCtx();
+            } else {
+                dispatchFromCtxs();
+            }
         }
+    }
+
+    /**
+     * {@code blk_mq_do_dispatch_sched}: ask the scheduler for up to {@code nr_requests} requests (one
+     * while the queue is busy) and issue them as one list; repeat while everything was issued and
+     * the scheduler has more. The scheduler is per queue: a request of another hctx (more than one
+     * hardware queue) goes to that hctx's dispatch list and its queue runs.
+     */
+    private void doDispatchSched(Elevator e) {
+        RequestList list = new RequestList();
+        for (int round = 0; ; round++) {
+            if (round == MAX_SCHED_ROUNDS) {
+                run(true); // blk_mq_do_dispatch_sched's time limit: let others have the CPU
+                return;
+            }
+            int max = dispatchBusy != 0 ? 1 : q.nrRequests;
+            int count = 0;
+            while (count < max && e.hasWork(this)) {
+                Request rq = e.dispatchRequest(this);
+                if (rq == null) {
+                    break;
+                }
+                if (rq.hctx != this) {
+                    rq.hctx.insertDispatch(rq, false);
+                    rq.hctx.run(true);
+                    continue;
+                }
+                list.add(rq);
+                count++;
+            }
+            if (count == 0 || !dispatchRqList(list)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * {@code blk_mq_do_dispatch_ctx}: while the queue is busy, one request at a time from the
+     * software queues in turn, so that the requests the driver cannot take yet stay where they can
+     * still be merged (or, here, reordered by a later run) rather than on the dispatch list.
+     */
+    private void doDispatchCtx() {
+        RequestList list = new RequestList();
+        SwQueue[] cs = ctxs;
+        if (cs.length == 0) {
+            return;
+        }
+        int start = Math.floorMod(dispatchFrom, cs.length);
+        int idle = 0;
+        for (int i = start; idle < cs.length; i = (i + 1) % cs.length) {
+            Request rq = cs[i].takeOne(type);
+            if (rq == null) {
+                idle++;
+                continue;
+            }
+            idle = 0;
+            list.add(rq);
+            dispatchFrom = i + 1;
+            if (!dispatchRqList(list)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * {@code blk_mq_update_dispatch_busy}: {@code ewma = (ewma * 7 + (busy ? 16 : 0)) / 8}. Returns
+     * at once when idle and not busy, so the common path never writes the field. A plain racy field
+     * as in C: a lost update only shifts a heuristic.
+     */
+    void updateDispatchBusy(boolean busy) {
+        int ewma = dispatchBusy;
+        if (ewma == 0 && !busy) {
+            return;
+        }
+        ewma *= DISPATCH_BUSY_EWMA_WEIGHT - 1;
+        if (busy) {
+            ewma += 1 << DISPATCH_BUSY_EWMA_FACTOR;
+        }
+        dispatchBusy = ewma / DISPATCH_BUSY_EWMA_WEIGHT;
+    }
+
+    /** {@code hctx->dispatch_busy} (debugfs shows it). */
+    public int dispatchBusy() {
+        return dispatchBusy;
+    }
+
+    /** Inserts into the I/O scheduler ({@code blk_mq_insert_request} with an elevator). */
+    void insertSched(Request rq, boolean atHead) {
+        RequestList one = new RequestList();
+        one.add(rq);
+        q.elevator.insertRequests(this, one, atHead);
     }
 
     /** Issues the {@code hctx->dispatch} list; false when something bounced again (stop here). */
@@ -306,12 +416,15 @@ public final class HwQueue extends HwQueuePad1 {
     BlkStatus issueDirectly(Request rq, boolean last) {
         BlkStatus ret = queueRq(rq, last);
         if (ret == BlkStatus.OK) {
+            updateDispatchBusy(false);
             return ret;
         }
         if (isBounce(ret)) {
-            busyReturns.incrementAndGet(); // blk_mq_update_dispatch_busy
+            busyReturns.incrementAndGet();
+            updateDispatchBusy(true);
             BlkMq.requeueState(rq); // __blk_mq_requeue_request
         } else {
+            updateDispatchBusy(false);
             BlkMq.endRequest(rq, ret);
         }
         return ret;

@@ -11,6 +11,10 @@ abstract class HwQueueDispatchFields extends HwQueuePad0 {
     volatile int state;
     /** Whether {@code hctx->dispatch} holds requests (read without its lock). */
     volatile boolean dispatchNonEmpty;
+    /** {@code hctx->dispatch_busy}: the EWMA of bounces; plain and racy, as in C (see updateDispatchBusy). */
+    int dispatchBusy;
+    /** {@code hctx->dispatch_from}: where the busy one-at-a-time dispatch resumes. */
+    int dispatchFrom;
     /** kblockd bookkeeping, guarded by the kblockd lock: when the next run is due (0 = none). */
     long runAtNs;
 }

@@ -43,6 +43,13 @@ final class RequestQueue {
     final long timeoutMs;
     final long scanIntervalMs;
 
+    /** {@code q->elevator}: null for none. Replaced only frozen and quiesced ({@link #switchElevator}). */
+    volatile Elevator elevator;
+    /** {@code q->nr_requests}: the tag set's depth without a scheduler, the scheduler tags' depth with one. */
+    volatile int nrRequests;
+    /** Serialises scheduler switches and nr_requests updates ({@code q->elevator_lock}). */
+    private final Object elevatorLock = new Object();
+
     RequestQueue(GenDisk disk, TagSet set, boolean iostats) {
         this.disk = disk;
         this.set = set;
@@ -50,6 +57,7 @@ final class RequestQueue {
         this.stats = new DiskStats(this);
         this.timeoutMs = set.timeoutMs;
         this.scanIntervalMs = Math.max(1, Math.min(100, timeoutMs / 4));
+        this.nrRequests = set.queueDepth;
         clock.set(System.nanoTime() / 1_000_000L);
         this.kblockd = new Kblockd(this);
         this.timeoutScanner = new TimeoutScanner(this);
@@ -142,8 +150,121 @@ final class RequestQueue {
             arr[i].tags = set.tags(i);
             arr[i].type = typeOf(i, arr.length, set.nrPollQueues);
         }
+        Elevator e = elevator;
+        if (e == null) {
+            nrRequests = set.queueDepth; // without a scheduler nr_requests follows the tag set
+        } else {
+            for (int i = arr.length; i < old.length; i++) {
+                e.exitHctx(old[i]);
+                old[i].schedTags = null;
+            }
+            for (HwQueue h : arr) {
+                if (h.schedTags == null) {
+                    h.schedTags = new SchedTags(nrRequests);
+                    e.initHctx(h);
+                }
+            }
+        }
         hctxs = arr;
         remapCtxs();
+    }
+
+    // ---- the I/O scheduler (block/elevator.c, block/blk-mq-sched.c) -----------------------------
+
+    /** {@code BLKDEV_DEFAULT_RQ}. */
+    static final int BLKDEV_DEFAULT_RQ = 128;
+    /** {@code BLKDEV_MIN_RQ}: nr_requests is raised to this. */
+    static final int BLKDEV_MIN_RQ = 4;
+    /** {@code MAX_SCHED_RQ}: the most scheduler tags per hardware queue. */
+    static final int MAX_SCHED_RQ = 16 * BLKDEV_DEFAULT_RQ;
+
+    ElevatorType elevatorType() {
+        Elevator e = elevator;
+        return e == null ? ElevatorType.NONE : ElevatorType.byName(e.name());
+    }
+
+    /**
+     * {@code elevator_switch}: freeze (in-flight requests drain, so the old scheduler is empty) and
+     * quiesce, tear the old scheduler and its tags down, set the new one up with
+     * {@code nr_requests = 2 * min(queue depth, BLKDEV_DEFAULT_RQ)} ({@code blk_mq_init_sched}), or
+     * the queue depth for none. Submitters wait meanwhile; none of their bios is lost or doubled.
+     */
+    void switchElevator(ElevatorType type) {
+        synchronized (elevatorLock) {
+            if (type == elevatorType()) {
+                return;
+            }
+            freeze();
+            quiesce();
+            try {
+                installElevator(type);
+            } finally {
+                unquiesce();
+                unfreeze();
+            }
+        }
+    }
+
+    /**
+     * The switch itself, on a queue that is frozen and quiesced, or not yet added (add_disk's
+     * {@code elevator_set_default}, before any submitter exists).
+     */
+    void installElevator(ElevatorType type) {
+        Elevator old = elevator;
+        if (old != null) {
+            for (HwQueue h : hctxs) {
+                old.exitHctx(h);
+                h.schedTags = null;
+            }
+            old.exitSched();
+            elevator = null;
+        }
+        Elevator e = type.create(this);
+        if (e == null) {
+            nrRequests = set.queueDepth;
+            return;
+        }
+        int nr = 2 * Math.min(set.queueDepth, BLKDEV_DEFAULT_RQ);
+        e.initSched(nr);
+        for (HwQueue h : hctxs) {
+            h.schedTags = new SchedTags(nr);
+            e.initHctx(h);
+        }
+        nrRequests = nr;
+        elevator = e;
+    }
+
+    /**
+     * {@code queue_requests_store} + {@code blk_mq_update_nr_requests}, frozen: below
+     * {@code BLKDEV_MIN_RQ} becomes that; with a scheduler up to {@code MAX_SCHED_RQ} (new
+     * scheduler tags); without one only the tag set's depth (jblk cannot shrink driver tags live).
+     */
+    void updateNrRequests(int nr) {
+        int n = Math.max(nr, BLKDEV_MIN_RQ);
+        synchronized (elevatorLock) {
+            Elevator e = elevator;
+            if (e == null) {
+                if (n != set.queueDepth) {
+                    throw new IllegalArgumentException("nr_requests " + nr + " is out of range without an I/O"
+                            + " scheduler: allowed " + set.queueDepth + " (the queue depth) in jblk");
+                }
+                return;
+            }
+            if (n > MAX_SCHED_RQ) {
+                throw new IllegalArgumentException("nr_requests " + nr + " is out of range: allowed "
+                        + BLKDEV_MIN_RQ + ".." + MAX_SCHED_RQ);
+            }
+            freeze();
+            try {
+                for (HwQueue h : hctxs) {
+                    h.schedTags = new SchedTags(n);
+                }
+                nrRequests = n;
+                e.depthUpdated(n);
+            } finally {
+                unfreeze();
+            }
+        }
     }
 
     private void exitHctx(HwQueue h) {
@@ -423,7 +544,9 @@ final class RequestQueue {
         Request rq;
         while ((rq = l.poll()) != null) {
             SwQueue c = rq.ctx;
-            if (c.closed) {
+            if (rq.schedTag >= 0 && elevator != null) {
+                rq.hctx.insertSched(rq, true); // blk_mq_requeue_work: back to the scheduler's head
+            } else if (c.closed) {
                 rq.hctx.insertDispatch(rq, true);
             } else {
                 c.insert(rq, true);

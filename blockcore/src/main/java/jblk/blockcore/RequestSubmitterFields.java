@@ -21,6 +21,15 @@ abstract class RequestSubmitterFields extends RequestPad1 {
     boolean reserved;
     /** Counted in its queue's fair-share bookkeeping (the tag set was shared at allocation). */
     boolean countedActive;
+    /**
+     * The scheduler tag ({@code rq->internal_tag}) on its hctx's {@link SchedTags}; -1 when no I/O
+     * scheduler is attached. {@code >= 0} is jblk's {@code RQF_USE_SCHED}.
+     */
+    int schedTag = -1;
+    /** {@code rq->fifo_time}: when mq-deadline considers the request expired (ns). */
+    long fifoTimeNs;
+    /** The scheduler's insertion number: orders requests of equal sector in its sort lists. */
+    long elvSeq;
 
     RequestSubmitterFields(Tags tags, int tag) {
         super(tags, tag);

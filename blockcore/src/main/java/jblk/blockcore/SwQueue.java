@@ -103,6 +103,20 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
     /** {@code blk_mq_try_issue_directly}, or insert and run when the queue cannot take it now. */
     private void issue(Request rq) {
         HwQueue hctx = rq.hctx;
+        if (rq.schedTag >= 0) {
+            // RQF_USE_SCHED: the scheduler decides the order. The kernel's unplugged submit_bio runs
+            // the queue async (kblockd); jblk runs it here, as the plugged path does (from_schedule
+            // false): a submitter then sees its queue run, as with none. docs/KERNEL-FIDELITY.md.
+            hctx.insertSched(rq, false);
+            hctx.run(false);
+            return;
+        }
+        if (hctx.dispatchBusy != 0 && (q.hctxs.length == 1 || !isSync(rq))) {
+            // A busy queue: the request waits in the software queue for the one-at-a-time dispatch.
+            insert(rq, false);
+            hctx.run(true);
+            return;
+        }
         if (!hctx.mayIssueDirectly()) {
             insert(rq, false);
             hctx.run(false);
@@ -112,6 +126,11 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
             hctx.insertDispatch(rq, false);
             hctx.run(false);
         }
+    }
+
+    /** {@code op_is_sync}: reads, and writes marked SYNC, FUA or PREFLUSH. */
+    private static boolean isSync(Request rq) {
+        return rq.op == ReqOp.READ || (rq.cmdFlags & (ReqFlags.SYNC | ReqFlags.FUA | ReqFlags.PREFLUSH)) != 0;
     }
 
     /**
@@ -125,6 +144,17 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
                 return null;
             }
             HwQueue hctx = hctxs[type.ordinal()];
+            SchedTags st = hctx.schedTags;
+            int schedTag = -1;
+            if (st != null) {
+                schedTag = getSchedTag(bio, hctx, st, inSection);
+                if (schedTag < 0) {
+                    if (schedTag == NO_TAG_COMPLETED) {
+                        return null;
+                    }
+                    continue;
+                }
+            }
             Tags tags = hctx.tags;
             int hintIdx = hctx.type.ordinal();
             boolean shared = q.set.queueShared;
@@ -133,6 +163,9 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
                 tag = tags.getTag(hints[hintIdx], false);
             }
             if (tag < 0) {
+                if (st != null) {
+                    st.put(schedTag);
+                }
                 if (!noTag(bio, hctx, tags, inSection)) {
                     return null;
                 }
@@ -146,7 +179,11 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
             // RequestQueue.freezeStart's freezeDepth store, then waitFrozen's bitmap reads). And a
             // reconfiguration may have run entirely between our reading the hctx and the CAS:
             // then the tag came from a tag space that is gone.
-            if (q.freezeDepth != 0 || q.dying || hctxs[type.ordinal()] != hctx || hctx.tags != tags) {
+            if (q.freezeDepth != 0 || q.dying || hctxs[type.ordinal()] != hctx || hctx.tags != tags
+                    || hctx.schedTags != st) {
+                if (st != null) {
+                    st.put(schedTag);
+                }
                 if (!backOff(bio, hctx, tags, tag, shared, inSection)) {
                     return null;
                 }
@@ -158,8 +195,45 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
             }
             Request rq = tags.staticRqs[tag];
             initRequest(rq, hctx, bio, shared);
+            rq.schedTag = schedTag;
             return rq;
         }
+    }
+
+    /** {@link #getSchedTag}: no tag, and the bio was completed (NOWAIT) rather than waited for. */
+    private static final int NO_TAG_COMPLETED = -2;
+
+    /**
+     * A scheduler tag ({@code blk_mq_get_tag} on {@code sched_tags}, limited by the scheduler's
+     * {@code limit_depth}): the tag; or -1 after waiting for one (the caller starts over, the queue
+     * may have changed meanwhile); or {@link #NO_TAG_COMPLETED} for a NOWAIT bio, completed with AGAIN.
+     */
+    private int getSchedTag(Bio bio, HwQueue hctx, SchedTags st, boolean inSection) {
+        Elevator e = q.elevator;
+        int depth = e == null ? st.nrRequests : e.limitDepth(bio.op(), bio.flags(), st.nrRequests);
+        int t = st.get(0, depth);
+        if (t >= 0) {
+            return t;
+        }
+        if ((bio.flags() & ReqFlags.NOWAIT) != 0) {
+            bio.complete(BlkStatus.AGAIN, 0, "no free scheduler tag on " + hctx + " and the bio is NOWAIT");
+            BlkMq.callEndIo(bio);
+            return NO_TAG_COMPLETED;
+        }
+        if (inSection) {
+            exitSection();
+        }
+        try {
+            if (plugged && !plugList.isEmpty()) {
+                flushPlug();
+            }
+            st.waitForTag(hctx, depth);
+        } finally {
+            if (inSection) {
+                enterSection();
+            }
+        }
+        return -1;
     }
 
     /**
@@ -220,6 +294,7 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
         rq.reserved = false;
         rq.countedActive = countedActive;
         rq.bytesDone = -1;
+        rq.elvSeq = 0;
         rq.allocMs = q.jiffies();
         rq.startTimeNs = 0; // RQF_IO_STAT is decided here, at allocation
         if (q.iostats) {
@@ -308,6 +383,10 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
         // then its sectionSeq reads).
         VarHandle.fullFence();
         try {
+            if (q.elevator != null && list.peek().schedTag >= 0) {
+                insertPlugSched(list);
+                return;
+            }
             if (q.set.hasQueueRqs && !q.isQuiesced() && !anyStoppedOrBusy(list)) {
                 try {
                     q.set.ops.queueRqs(list);
@@ -320,6 +399,33 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
             }
         } finally {
             exitSection();
+        }
+    }
+
+    /**
+     * {@code blk_mq_dispatch_list} with an elevator: the plug's requests go to the scheduler as one
+     * batch ({@code insert_requests}), then their queues run in this thread.
+     */
+    private void insertPlugSched(RequestList list) {
+        HwQueue[] hw = q.hctxs;
+        Request first = list.peek();
+        RequestList batch = new RequestList();
+        Request rq;
+        while ((rq = list.poll()) != null) {
+            if (rq.schedTag < 0) {
+                insert(rq, false); // allocated before the scheduler came: cannot happen frozen, never lose one
+            } else {
+                batch.add(rq);
+            }
+        }
+        q.elevator.insertRequests(first.hctx, batch, false);
+        // The batch's own hctx first (blk_mq_dispatch_list runs this_hctx): the scheduler is per
+        // queue, and another hctx's run would hand these requests over through kblockd.
+        first.hctx.run(false);
+        for (HwQueue h : hw) {
+            if (h != first.hctx) {
+                h.run(false);
+            }
         }
     }
 
@@ -376,6 +482,16 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
      * driver has no poll callback, or nothing was ready).
      */
     public int poll(Bio bio) {
+        return poll(bio, pollBatch);
+    }
+
+    /**
+     * {@code bio_poll} with the caller's {@link IoCompBatch} (io_uring's iopoll passes one, a
+     * synchronous poller none): the driver may gather finished requests on {@code iob}, which are
+     * then ended together ({@code iob.complete}). With {@code iob} null every request is ended on
+     * its own, as {@code blk_mq_add_to_batch} refuses then.
+     */
+    public int poll(Bio bio, IoCompBatch iob) {
         int cookie = bio.cookie;
         if (cookie < 0 || !q.set.hasPoll) {
             return 0;
@@ -384,12 +500,17 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
         if (cookie >= hw.length) {
             return 0;
         }
+        int n;
         try {
-            return q.set.ops.poll(hw[cookie]);
+            n = q.set.ops.poll(hw[cookie], iob);
         } catch (RuntimeException e) {
             BlkLog.driverException("poll", e);
-            return 0;
+            n = 0;
         }
+        if (iob != null) {
+            iob.complete(); // io_do_iopoll: if (!rq_list_empty(iob.req_list)) iob.complete(&iob)
+        }
+        return n;
     }
 
     // ---- the context's inserted-request lists ------------------------------------------------
@@ -413,6 +534,21 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
 
     boolean hasPending(HctxType type) {
         return (pendingMask & (1 << type.ordinal())) != 0;
+    }
+
+    /** {@code blk_mq_dequeue_from_ctx}: the oldest request waiting here for {@code type}, or null. */
+    Request takeOne(HctxType type) {
+        if (!hasPending(type)) {
+            return null;
+        }
+        synchronized (pending) {
+            RequestList l = pending[type.ordinal()];
+            Request rq = l.poll();
+            if (l.isEmpty()) {
+                PENDING.getAndBitwiseAnd(this, ~(1 << type.ordinal()));
+            }
+            return rq;
+        }
     }
 
     RequestList takePending(HctxType type) {

@@ -32,6 +32,8 @@ abstract class SwQueueIdentity extends SwQueuePad0 {
     /** The thread submitting through this context; frees on this thread update its hints. */
     volatile Thread owner;
     final RequestList plugList = new RequestList();
+    /** The batch {@link SwQueue#poll(Bio)} hands the driver (io_uring's per-iopoll io_comp_batch). */
+    final IoCompBatch pollBatch = new IoCompBatch();
     /** Inserted requests per hctx type, guarded by the array's monitor. */
     final RequestList[] pending = new RequestList[HctxType.VALUES.length];
     volatile boolean closed;

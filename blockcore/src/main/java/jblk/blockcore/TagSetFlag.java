@@ -8,6 +8,6 @@ public enum TagSetFlag {
     TAG_HCTX_SHARED,
     /** queueRq may block: runs from completion contexts are always handed to kblockd. */
     BLOCKING,
-    /** Accepted for null_blk's no_sched; jblk has no I/O scheduler, so it changes nothing. */
+    /** {@code BLK_MQ_F_NO_SCHED_BY_DEFAULT} (null_blk's no_sched=1): a new disk starts with scheduler none. */
     NO_SCHED_BY_DEFAULT
 }

@@ -65,7 +65,7 @@ class PlugTest {
         };
         assertTrue(drv.callbacks().contains(BlkMqCallback.QUEUE_RQS));
         TagSet set = set(drv);
-        GenDisk disk = disk(set, "pl0");
+        GenDisk disk = diskNone(set, "pl0");
         Done[] done;
         try (SwQueue q = disk.openQueue()) {
             q.startPlug();
@@ -100,7 +100,7 @@ class PlugTest {
             }
         };
         TagSet set = set(drv);
-        GenDisk disk = disk(set, "pl1");
+        GenDisk disk = diskNone(set, "pl1");
         Done[] done;
         try (SwQueue q = disk.openQueue()) {
             q.startPlug();
@@ -124,7 +124,7 @@ class PlugTest {
             }
         };
         TagSet set = set(drv);
-        GenDisk disk = disk(set, "pl2");
+        GenDisk disk = diskNone(set, "pl2");
         Done[] done;
         try (SwQueue q = disk.openQueue()) {
             q.startPlug();
@@ -164,7 +164,7 @@ class PlugTest {
             }
         };
         TagSet set = set(drv);
-        GenDisk disk = disk(set, "pl3");
+        GenDisk disk = diskNone(set, "pl3");
         Done[] done;
         try (SwQueue q = disk.openQueue()) {
             q.startPlug();
@@ -196,7 +196,7 @@ class PlugTest {
             }
         };
         TagSet set = set(drv);
-        GenDisk disk = disk(set, "pl4");
+        GenDisk disk = diskNone(set, "pl4");
         Done[] done;
         try (SwQueue q = disk.openQueue()) {
             q.startPlug();
@@ -216,7 +216,7 @@ class PlugTest {
     void thirtyTwoRequestsFlushThePlug() throws Exception {
         LastRecorder drv = new LastRecorder();
         TagSet set = TagSet.builder(drv).queueDepth(64).build();
-        GenDisk disk = disk(set, "pl5");
+        GenDisk disk = diskNone(set, "pl5");
         Done[] done = new Done[SwQueue.PLUG_MAX_REQUESTS + 3];
         try (SwQueue q = disk.openQueue()) {
             q.startPlug();
@@ -241,7 +241,7 @@ class PlugTest {
     void closingThePlugsQueueIssuesItsRequests() throws Exception {
         Inline drv = new Inline();
         TagSet set = set(drv);
-        GenDisk disk = disk(set, "pl6");
+        GenDisk disk = diskNone(set, "pl6");
         try {
             SwQueue q = disk.openQueue();
             q.startPlug();
@@ -257,7 +257,7 @@ class PlugTest {
     void plugLargerThanTheQueueDepthDoesNotDeadlock() throws Exception {
         Softirq drv = new Softirq();
         TagSet set = TagSet.builder(drv).queueDepth(4).build();
-        GenDisk disk = disk(set, "pl7");
+        GenDisk disk = diskNone(set, "pl7");
         Done[] done;
         try (SwQueue q = disk.openQueue()) {
             q.startPlug();

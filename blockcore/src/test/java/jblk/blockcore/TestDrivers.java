@@ -141,6 +141,14 @@ final class TestDrivers {
         return GenDisk.builder(set).name(name).capacitySectors(1 << 16).build();
     }
 
+    /**
+     * A disk without an I/O scheduler, for tests of what blk-mq does with none (direct issue,
+     * queueRqs, the software queues' lists); {@link #disk} gets the kernel's default.
+     */
+    static GenDisk diskNone(TagSet set, String name) {
+        return GenDisk.builder(set).name(name).capacitySectors(1 << 16).scheduler("none").build();
+    }
+
     static Bio read(long sector, int size, BioEndIo cb) {
         return new Bio().set(ReqOp.READ, sector, size, ByteBuffer.allocate(Math.max(size, 1)), 0, 0, cb);
     }

@@ -20,7 +20,7 @@ class VisibilityTest {
     void freezeDepthCountsNestedFreezes() throws Exception {
         Inline drv = new Inline();
         TagSet set = set(drv);
-        GenDisk disk = disk(set, "vis0");
+        GenDisk disk = diskNone(set, "vis0");
         try {
             assertEquals(0, disk.freezeDepth());
             disk.freeze();
@@ -42,7 +42,7 @@ class VisibilityTest {
     void debugfsShowsWhatWaitsOnEachSoftwareContext() throws Exception {
         Inline drv = new Inline();
         TagSet set = TagSet.builder(drv).nrHwQueues(1).nrCpuIds(2).queueDepth(16).build();
-        GenDisk disk = disk(set, "vis1");
+        GenDisk disk = diskNone(set, "vis1");
         try (SwQueue unused = disk.openQueue(); SwQueue c1 = disk.openQueue()) {
             disk.quiesce(); // requests wait on their context's list until the queue runs again
             Done d = new Done();
@@ -67,8 +67,8 @@ class VisibilityTest {
     void procDiskstatsListsEveryOpenDisk() throws Exception {
         Inline drv = new Inline();
         TagSet set = set(drv);
-        GenDisk a = disk(set, "vis2a");
-        GenDisk b = disk(set, "vis2b");
+        GenDisk a = diskNone(set, "vis2a");
+        GenDisk b = diskNone(set, "vis2b");
         try (SwQueue q = b.openQueue()) {
             readOk(q, 0);
             readOk(q, 8);
@@ -94,7 +94,7 @@ class VisibilityTest {
     void nrRequestsReadsLikeSysfsAndFollowsTheDepth() throws Exception {
         Inline drv = new Inline();
         TagSet set = set(drv);
-        GenDisk disk = disk(set, "vis3");
+        GenDisk disk = diskNone(set, "vis3");
         try {
             Map<String, String> qf = disk.sysfsQueue();
             assertEquals("16", qf.get("nr_requests"));

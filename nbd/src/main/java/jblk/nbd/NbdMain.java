@@ -48,6 +48,11 @@ public final class NbdMain implements Callable<Integer> {
                     + "see ./jblk params")
     String nullb;
 
+    @Option(names = "--ioscheduler", paramLabel = "none|mq-deadline",
+            description = "the disk's I/O scheduler, as fio names the option (default: the kernel's choice, "
+                    + "mq-deadline with submit_queues=1 unless no_sched=1 in --nullb)")
+    String ioscheduler;
+
     @Option(names = "--driver", paramLabel = "raw|safe", defaultValue = "safe",
             description = "null_blk driver (default ${DEFAULT-VALUE})")
     String driver;
@@ -95,6 +100,9 @@ public final class NbdMain implements Callable<Integer> {
         }
         DriverKind kind = DriverKind.parse(driver);
         Ownership own = Ownership.parse(ownership);
+        if (ioscheduler != null) {
+            jblk.blockcore.ElevatorType.byName(ioscheduler); // refused before anything is made
+        }
         if (handshakeTimeout < 0) {
             throw new IllegalArgumentException("--handshake-timeout " + handshakeTimeout
                     + " is negative: allowed 0 or more");
@@ -109,6 +117,9 @@ public final class NbdMain implements Callable<Integer> {
         }
         NullBlkModule module = NullBlkModule.load(nullb, kind, own, pageBudget);
         GenDisk disk = module.device(0).disk();
+        if (ioscheduler != null) {
+            disk.setScheduler(ioscheduler);
+        }
         NbdExport export;
         try {
             export = new NbdExport(disk, exportName, describe(disk, kind, own), readOnly);

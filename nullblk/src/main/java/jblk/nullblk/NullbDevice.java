@@ -330,6 +330,9 @@ public final class NullbDevice implements AutoCloseable {
         if (params.sharedTagBitmap()) {
             b.flag(TagSetFlag.TAG_HCTX_SHARED);
         }
+        if (params.noSched()) {
+            b.flag(TagSetFlag.NO_SCHED_BY_DEFAULT); // null_add_dev: BLK_MQ_F_NO_SCHED_BY_DEFAULT
+        }
         return b.build();
     }
 
@@ -342,6 +345,7 @@ public final class NullbDevice implements AutoCloseable {
                 .nrCpuIds(nrCpuIds)
                 .blocking(params.blocking())
                 .sharedTagBitmap(params.sharedTagBitmap())
+                .noSchedByDefault(params.noSched())
                 .ownership(ownership)
                 .build();
     }

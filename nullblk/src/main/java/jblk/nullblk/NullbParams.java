@@ -54,7 +54,7 @@ public final class NullbParams {
         def("blocking", Kind.BOOL, "0", 0, 1, false, "queueRq may block (BLK_MQ_F_BLOCKING)");
         def("shared_tags", Kind.BOOL, "0", 0, 1, false, "all devices share one tag set");
         def("shared_tag_bitmap", Kind.BOOL, "0", 0, 1, false, "one tag space across hardware queues");
-        def("no_sched", Kind.BOOL, "0", 0, 1, false, "no I/O scheduler (jblk has none anyway)");
+        def("no_sched", Kind.BOOL, "0", 0, 1, false, "start with scheduler none (else mq-deadline on 1 hw queue)");
         def("rotational", Kind.BOOL, "0", 0, 1, false, "report a rotational device");
         def("virt_boundary", Kind.BOOL, "0", 0, 1, false, "virtual boundary limit (accepted, reported)");
         def("home_node", Kind.INT, "-1", -1, 1023, false, "NUMA node (accepted, no effect)");
@@ -296,6 +296,11 @@ public final class NullbParams {
 
     public boolean sharedTags() {
         return bool("shared_tags");
+    }
+
+    /** {@code no_sched}: the device starts without an I/O scheduler (else the kernel's default). */
+    public boolean noSched() {
+        return bool("no_sched");
     }
 
     public boolean sharedTagBitmap() {

@@ -5,6 +5,7 @@ import jblk.blockcore.BlkMqOps;
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.EhTimerReturn;
 import jblk.blockcore.HwQueue;
+import jblk.blockcore.IoCompBatch;
 import jblk.blockcore.Request;
 import jblk.blockcore.RequestList;
 import jblk.blockcore.TagSet;
@@ -135,9 +136,19 @@ public final class RawNullBlk implements BlkMqOps {
         return EhTimerReturn.DONE;
     }
 
-    /** {@code null_poll}: process and end everything on the poll list. */
+    /** {@code null_poll} without a batch (a synchronous poller): every request is ended on its own. */
     @Override
     public int poll(HwQueue hctx) {
+        return poll(hctx, null);
+    }
+
+    /**
+     * {@code null_poll}: process everything on the poll list; each finished request goes on
+     * {@code iob} ({@code blk_mq_add_to_batch}), or is ended here where the batch refuses it (no
+     * batch, an error, a scheduler attached).
+     */
+    @Override
+    public int poll(HwQueue hctx, IoCompBatch iob) {
         NullQueue nq = (NullQueue) hctx.driverData();
         int n = 0;
         Object o;
@@ -153,7 +164,9 @@ public final class RawNullBlk implements BlkMqOps {
             if (cmd.appendSector >= 0) {
                 rq.setSector(cmd.appendSector); // null_zone_write: rq->__sector = the write pointer
             }
-            BlkMq.endRequest(rq, st);
+            if (!BlkMq.addToBatch(rq, iob, st != BlkStatus.OK)) {
+                BlkMq.endRequest(rq, st);
+            }
             n++;
         }
         return n;

@@ -31,6 +31,9 @@ public final class TagSet<T, H> implements AutoCloseable {
         if (b.blocking) {
             rb.flag(TagSetFlag.BLOCKING);
         }
+        if (b.noSchedByDefault) {
+            rb.flag(TagSetFlag.NO_SCHED_BY_DEFAULT);
+        }
         if (b.hctxShared) {
             rb.flag(TagSetFlag.TAG_HCTX_SHARED);
         }
@@ -98,6 +101,7 @@ public final class TagSet<T, H> implements AutoCloseable {
         private int reservedTags;
         private boolean blocking;
         private boolean hctxShared;
+        private boolean noSchedByDefault;
         private Duration timeout = jblk.blockcore.TagSet.DEFAULT_TIMEOUT;
         private Ownership ownership; // null: -Djblk.ownership at build()
         private int nrCpuIds;
@@ -141,6 +145,12 @@ public final class TagSet<T, H> implements AutoCloseable {
         /** One tag space shared by all hardware queues (BLK_MQ_F_TAG_HCTX_SHARED). */
         public Builder<T, H> sharedTagBitmap(boolean b) {
             this.hctxShared = b;
+            return this;
+        }
+
+        /** New disks start with scheduler none (BLK_MQ_F_NO_SCHED_BY_DEFAULT, null_blk's no_sched). */
+        public Builder<T, H> noSchedByDefault(boolean b) {
+            this.noSchedByDefault = b;
             return this;
         }
 

@@ -123,7 +123,7 @@ class OwnershipLincheckTest {
         driver = new ModelDriver();
         set = TagSet.builder(driver).ownership(Ownership.CHECKED).queueDepth(1).nrHwQueues(1)
                 .timeout(Duration.ofHours(1)).build();
-        disk = new GenDiskBuilder().capacitySectors(1 << 20).build("lincheck0", set);
+        disk = new GenDiskBuilder().capacitySectors(1 << 20).scheduler("none").build("lincheck0", set);
         // One real I/O through tag 0, so the request has its queue, hctx and disk.
         CountDownLatch done = new CountDownLatch(1);
         SwQueue q = disk.openQueue();

@@ -259,7 +259,9 @@ final class SafetyTestSupport {
             }
             TagSet<Void, Void> set = b.build();
             try {
-                GenDisk disk = new GenDiskBuilder().capacitySectors(1 << 20).closeTimeout(closeTimeout).build(name,
+                // none: these tests drive queueRq/queueRqs directly; the scheduler has tests of its own
+                GenDisk disk = new GenDiskBuilder().capacitySectors(1 << 20).closeTimeout(closeTimeout)
+                        .scheduler("none").build(name,
                         set);
                 return new Env(set, disk);
             } catch (RuntimeException e) {

@@ -60,6 +60,10 @@ public final class TortureMain implements Callable<Integer> {
             description = "Submitter threads per device (1..16, default ${DEFAULT-VALUE}).")
     int submitters;
 
+    @Option(names = "--ioscheduler", paramLabel = "NAME",
+            description = "I/O scheduler of the devices: none or mq-deadline (default: the kernel's choice).")
+    String ioscheduler;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -106,6 +110,13 @@ public final class TortureMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--ownership off is not allowed: the"
                     + " buggy driver's violations are undefined without the token; allowed checked, debug");
         }
+        if (ioscheduler != null) {
+            try {
+                ioscheduler = jblk.blockcore.ElevatorType.byName(ioscheduler).kernelName();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--ioscheduler " + e.getMessage());
+            }
+        }
         long s = seed != null ? seed : new SecureRandom().nextLong();
         return new Run(s, mode).execute();
     }
@@ -129,7 +140,8 @@ public final class TortureMain implements Callable<Integer> {
         /** The seed and the command that replays this run: printed first, and last, under the verdict. */
         String rerun() {
             return "seed " + seed + "; rerun: ./jblk torture --seed " + seed + " --runtime " + runtime + " --ownership "
-                    + mode + " --submitters " + submitters;
+                    + mode + " --submitters " + submitters
+                    + (ioscheduler == null ? "" : " --ioscheduler " + ioscheduler);
         }
 
         int execute() {
@@ -206,8 +218,12 @@ public final class TortureMain implements Callable<Integer> {
                 dev.wrapSafe(ops -> wrapper[0] = new MisbehavingOps(ops, irqmode, wrapperSeed, label));
             }
             dev.power(true);
-            out.printf("  device %s: %s driver%s, %s%n", label, kind,
-                    kind == DriverKind.SAFE ? " (wrapped in a buggy driver), ownership " + mode : "", params);
+            if (ioscheduler != null) {
+                dev.disk().setScheduler(ioscheduler);
+            }
+            out.printf("  device %s: %s driver%s, %s, scheduler %s%n", label, kind,
+                    kind == DriverKind.SAFE ? " (wrapped in a buggy driver), ownership " + mode : "", params,
+                    dev.disk().scheduler().kernelName());
             return new DeviceRun(id, label, dev, new DataModel(SECTORS, bad), wrapper[0], irqmode);
         }
 

@@ -38,6 +38,17 @@ class TortureTest {
         assertTrue(output().contains("every injected violation was refused"), output());
     }
 
+    /** Issue 14: the torture run's faults and data verification with mq-deadline on every device. */
+    @Test
+    void aShortMqDeadlineRunPassesEveryCheck() {
+        int rc = TortureMain.run(new String[] {"--runtime", "3", "--seed", "14", "--submitters", "2",
+            "--ioscheduler", "mq-deadline"}, out);
+        assertEquals(0, rc, output());
+        assertTrue(output().contains("scheduler mq-deadline"), output());
+        assertTrue(output().contains("--ioscheduler mq-deadline"), output());
+        assertTrue(output().contains("every injected violation was refused"), output());
+    }
+
     @Test
     void aShortDebugRunReportsEachRefusalOnce() {
         int rc = TortureMain.run(new String[] {"--runtime", "3", "--seed", "11", "--ownership", "debug"}, out);

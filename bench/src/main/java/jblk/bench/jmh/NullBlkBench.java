@@ -66,6 +66,13 @@ public class NullBlkBench {
     @Param({"randread"})
     public String rw;
 
+    /**
+     * The I/O scheduler ({@code queue/scheduler}). none by default, as every figure before issue 14
+     * was taken; the kernel would give one submit queue mq-deadline. {@code -p ioscheduler=none,mq-deadline}.
+     */
+    @Param({"none"})
+    public String ioscheduler;
+
     /** I/Os in flight per thread when completions are asynchronous (irqmode=1). */
     @Param({"32"})
     public int window;
@@ -104,6 +111,7 @@ public class NullBlkBench {
                 + (memory_backed == 1 ? " memory_backed=1 size=256" : "");
         module = NullBlkModule.load(p, d, o);
         disk = module.device(0).disk();
+        disk.setScheduler(ioscheduler);
         blocks = (disk.capacity() << 9) / 4096;
         if (memory_backed == 1) {
             precondition();
