@@ -20,9 +20,12 @@ public final class Tags {
     final Request[] staticRqs;
     /** Request queues (hctxs) currently marked active on this tag space, for the fair share. */
     final AtomicInteger activeQueues = new AtomicInteger();
+    /** The set's hazard pointers, or null: iterators take {@code rq->ref} (the kernel's way). */
+    final HazardPointers hazards;
 
     Tags(TagSet set, int hctxIdx, int nrTags, int nrReservedTags) {
         this.set = set;
+        this.hazards = set.hazards;
         this.hctxIdx = hctxIdx;
         this.nrTags = nrTags;
         this.nrReservedTags = nrReservedTags;
@@ -53,11 +56,20 @@ public final class Tags {
     }
 
     int getTag(int hint, boolean reserved) {
+        int tag;
         if (reserved) {
-            return breservedTags.get(hint);
+            tag = breservedTags.get(hint);
+        } else {
+            int bit = bitmapTags.get(hint);
+            tag = bit < 0 ? -1 : bit + nrReservedTags;
         }
-        int bit = bitmapTags.get(hint);
-        return bit < 0 ? -1 : bit + nrReservedTags;
+        if (hazards != null && tag >= 0 && hazards.isProtected(staticRqs[tag])) {
+            // The scan before reuse: a pinned request keeps its identity until it is released.
+            // Give the tag back; the caller waits and tries again (as for a full bitmap).
+            putTag(tag, true);
+            return -1;
+        }
+        return tag;
     }
 
     void putTag(int tag) {
@@ -100,16 +112,70 @@ public final class Tags {
      * state word when that matters.
      */
     int forEachBusy(RequestQueue q, HwQueue hctx, BusyIter fn) {
+        if (hazards != null) {
+            return forEachBusyPinned(q, hctx, fn);
+        }
         int n = 0;
         for (int tag = 0; tag < nrTags; tag++) {
-            if (isAllocated(tag)) {
-                Request rq = staticRqs[tag];
+            Request rq = findAndGetReq(tag);
+            if (rq == null) {
+                continue;
+            }
+            try {
                 if (rq.q == q && (hctx == null || rq.hctx == hctx) && fn.visit(rq)) {
                     n++;
                 }
+            } finally {
+                putRqRef(rq);
             }
         }
         return n;
+    }
+
+    /** {@link #forEachBusy} with each request pinned by a hazard pointer instead of {@code rq->ref}. */
+    private int forEachBusyPinned(RequestQueue q, HwQueue hctx, BusyIter fn) {
+        int n = 0;
+        for (int tag = 0; tag < nrTags; tag++) {
+            if (!isAllocated(tag)) {
+                continue;
+            }
+            Request rq = staticRqs[tag];
+            int slot = hazards.protect(rq);
+            if (slot < 0) {
+                continue;
+            }
+            try {
+                if (rq.q == q && (hctx == null || rq.hctx == hctx) && fn.visit(rq)) {
+                    n++;
+                }
+            } finally {
+                hazards.release(slot);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * {@code blk_mq_find_and_get_req}: the request holding {@code tag}, with a reference taken
+     * ({@code req_ref_inc_not_zero}), or null when the tag is free or its request is being freed or
+     * not yet initialised (its {@code rq->ref} is 0). The caller drops it with {@link #putRqRef}.
+     */
+    Request findAndGetReq(int tag) {
+        if (!isAllocated(tag)) {
+            return null;
+        }
+        Request rq = staticRqs[tag];
+        return rq.refIncNotZero() ? rq : null;
+    }
+
+    /**
+     * {@code blk_mq_put_rq_ref}: drops an iterator's reference; if the request was ended meanwhile
+     * this was the last one, and the iterator frees it ({@code __blk_mq_free_request}).
+     */
+    static void putRqRef(Request rq) {
+        if (rq.refPutAndTest()) {
+            BlkMq.freeRequestTag(rq);
+        }
     }
 
     /**
