@@ -52,8 +52,9 @@ public final class TortureMain implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed; random (and printed) when not given.")
     Long seed;
 
-    @Option(names = "--ownership", defaultValue = "checked", paramLabel = "M",
-            description = "Ownership mode of the safe driver: checked or debug (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ownership", defaultValue = "generation", paramLabel = "M",
+            description = "Ownership strategy of the safe driver: refcount, generation (checked), hpref, owned or"
+                    + " debug (default ${DEFAULT-VALUE}).")
     String ownership;
 
     @Option(names = "--submitters", defaultValue = "3", paramLabel = "N",
@@ -104,7 +105,8 @@ public final class TortureMain implements Callable<Integer> {
         }
         if (mode == Ownership.OFF) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--ownership off is not allowed: the"
-                    + " buggy driver's violations are undefined without the token; allowed checked, debug");
+                    + " buggy driver's violations are undefined without the token; allowed refcount, generation (checked),"
+                    + " hpref, owned, debug");
         }
         long s = seed != null ? seed : new SecureRandom().nextLong();
         return new Run(s, mode).execute();
@@ -203,7 +205,7 @@ public final class TortureMain implements Callable<Integer> {
             MisbehavingOps[] wrapper = new MisbehavingOps[1];
             long wrapperSeed = cfg.nextLong();
             if (kind == DriverKind.SAFE) {
-                dev.wrapSafe(ops -> wrapper[0] = new MisbehavingOps(ops, irqmode, wrapperSeed, label));
+                dev.wrapSafe(ops -> wrapper[0] = new MisbehavingOps(ops, irqmode, wrapperSeed, label, mode));
             }
             dev.power(true);
             out.printf("  device %s: %s driver%s, %s%n", label, kind,
