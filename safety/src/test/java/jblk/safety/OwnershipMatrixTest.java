@@ -135,21 +135,26 @@ class OwnershipMatrixTest {
         }
     }
 
-    /** Two threads end one handle at once; one end must be refused. */
+    /** Two threads end one handle at once (both spinning on one flag); one end must be refused. */
     private static Result race(RequestRef<Void> h, Done bio) throws Exception {
-        CountDownLatch go = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean();
+        CountDownLatch ready = new CountDownLatch(1);
         AtomicReference<Object> other = new AtomicReference<>();
         Thread t = new Thread(() -> {
+            ready.countDown();
+            while (!go.get()) {
+                Thread.onSpinWait();
+            }
             try {
-                go.await();
                 other.set(h.end(BlkStatus.OK));
             } catch (Throwable e) {
                 other.set(e);
             }
         });
         t.start();
+        ready.await();
         Object mine;
-        go.countDown();
+        go.set(true);
         try {
             mine = h.end(BlkStatus.OK);
         } catch (AssertionError e) {
