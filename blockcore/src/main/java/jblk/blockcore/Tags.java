@@ -56,20 +56,35 @@ public final class Tags {
     }
 
     int getTag(int hint, boolean reserved) {
-        int tag;
-        if (reserved) {
-            tag = breservedTags.get(hint);
-        } else {
-            int bit = bitmapTags.get(hint);
-            tag = bit < 0 ? -1 : bit + nrReservedTags;
+        int tag = getTagNoScan(hint, reserved);
+        if (hazards == null || tag < 0 || !hazards.isProtected(staticRqs[tag])) {
+            return tag;
         }
-        if (hazards != null && tag >= 0 && hazards.isProtected(staticRqs[tag])) {
-            // The scan before reuse: a pinned request keeps its identity until it is released.
-            // Give the tag back; the caller waits and tries again (as for a full bitmap).
-            putTag(tag, true);
+        return getUnpinned(tag, reserved);
+    }
+
+    private int getTagNoScan(int hint, boolean reserved) {
+        if (reserved) {
+            return breservedTags.get(hint);
+        }
+        int bit = bitmapTags.get(hint);
+        return bit < 0 ? -1 : bit + nrReservedTags;
+    }
+
+    /**
+     * The scan before reuse found {@code pinned}'s request published in a hazard pointer: it keeps
+     * its identity until released. Holding it, try the next free tag (so the search moves on), then
+     * give it back; -1 when that one is pinned too (the caller waits and tries again, as for a full
+     * bitmap). Out of line: the hot path stays small.
+     */
+    private int getUnpinned(int pinned, boolean reserved) {
+        int next = getTagNoScan(reserved ? pinned + 1 : pinned - nrReservedTags + 1, reserved);
+        putTag(pinned, true);
+        if (next >= 0 && hazards.isProtected(staticRqs[next])) {
+            putTag(next, true);
             return -1;
         }
-        return tag;
+        return next;
     }
 
     void putTag(int tag) {

@@ -78,4 +78,29 @@ class HazardPointersTest {
             disk.close();
         }
     }
+
+    @Test
+    void aPinnedTagIsSkippedWhenOthersAreFree() throws Exception {
+        Holding drv = new Holding();
+        GenDisk disk = disk(hpSet(drv, 4), "hp2");
+        try (SwQueue q = disk.openQueue()) {
+            Done first = new Done();
+            q.submitBio(read(0, 4096, first));
+            Request rq = drv.take();
+            int slot = rq.tags.hazards.protect(rq);
+            BlkMq.endRequest(rq, BlkStatus.OK);
+            first.await();
+            for (int i = 0; i < 3; i++) {
+                Done d = new Done();
+                q.submitBio(read(8 + i, 4096, d)); // the submitter's hint points at the pinned tag
+                Request next = drv.take();
+                assertNotSame(rq, next, "a pinned request's tag is not handed out");
+                BlkMq.endRequest(next, BlkStatus.OK);
+                d.await();
+            }
+            rq.tags.hazards.release(slot);
+        } finally {
+            disk.close();
+        }
+    }
 }
