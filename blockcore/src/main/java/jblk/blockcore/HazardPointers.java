@@ -11,6 +11,10 @@ import java.lang.invoke.VarHandle;
  * request. So the request's one reference stays 1 from allocation to end, and the binding may use
  * the block layer's own put as its ownership decision (the {@code hpref} strategy, issue 11).
  *
+ * <p>Slots: the kernel's are per CPU; here a pin claims the lowest free slot of the set's array
+ * with a CAS (a thread holds one per pin), and the scan reads only up to the highest slot ever used,
+ * so a set whose iterators run one at a time scans one or two slots per allocation.
+ *
  * <p>Protocol (every access names its pair): {@link #protect} claims a free slot with a CAS (the
  * publish, a full fence), then reads {@code rq->ref} (volatile): seeing it non-zero means the end's
  * CAS to zero comes later in the synchronisation order, so the allocator's {@link #isProtected}
@@ -48,10 +52,11 @@ public final class HazardPointers {
      */
     public int protect(Request rq) {
         int n = slots.length;
-        int start = (int) (Thread.currentThread().getId() % n); // a per-thread home slot
         while (true) {
-            for (int k = 0; k < n; k++) {
-                int i = (start + k) % n;
+            // Lowest free slot first, not a per-thread home slot: the allocator scans up to the
+            // highest slot ever used on every tag it hands out, so slots stay packed at the start
+            // (a home slot at threadId % 64 made that 20-odd loads per request, ~14 ns).
+            for (int i = 0; i < n; i++) {
                 if (SLOT.getVolatile(slots, i) == null && SLOT.compareAndSet(slots, i, null, rq)) {
                     raiseUsed(i + 1);
                     // The CAS above published the slot (full fence); this volatile read pairs with
