@@ -66,8 +66,7 @@ public final class CompareMain implements Callable<Integer> {
             completionCandidates = WorkloadNames.class)
     String workloads = "all";
 
-    @Option(names = "--variants", description = "comma list of raw, off, checked (generation), refcount, hpref,"
-            + " owned, debug (default: raw,off,checked,debug)")
+    @Option(names = "--variants", description = "comma list of raw, off, checked, debug (default: all four)")
     String variants = "raw,off,checked,debug";
 
     @Option(names = "--mb-size", description = "MiB of the memory-backed workloads' device (default: ${DEFAULT-VALUE})")

@@ -8,10 +8,7 @@ import jblk.safety.Ownership;
 enum Variant {
     RAW(DriverKind.RAW, Ownership.OFF),
     OFF(DriverKind.SAFE, Ownership.OFF),
-    CHECKED(DriverKind.SAFE, Ownership.GENERATION),
-    REFCOUNT(DriverKind.SAFE, Ownership.REFCOUNT),
-    HPREF(DriverKind.SAFE, Ownership.HPREF),
-    OWNED(DriverKind.SAFE, Ownership.OWNED),
+    CHECKED(DriverKind.SAFE, Ownership.CHECKED),
     DEBUG(DriverKind.SAFE, Ownership.DEBUG);
 
     final DriverKind driver;
@@ -23,15 +20,10 @@ enum Variant {
     }
 
     static Variant parse(String s) {
-        String n = s.trim().toUpperCase(Locale.ROOT);
-        if (n.equals("GENERATION")) {
-            return CHECKED; // the generation strategy's old name is the variant's label
-        }
         try {
-            return valueOf(n);
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("variant '" + s + "' is invalid: allowed raw, off, checked (generation),"
-                    + " refcount, hpref, owned, debug");
+            throw new IllegalArgumentException("variant '" + s + "' is invalid: allowed raw, off, checked, debug");
         }
     }
 

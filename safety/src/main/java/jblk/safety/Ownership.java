@@ -64,7 +64,7 @@ public enum Ownership {
     /** Parses a strategy name (any case; "checked" is GENERATION), with a clear error otherwise. */
     public static Ownership parse(String s) {
         String n = s == null ? "" : s.trim().toUpperCase(Locale.ROOT);
-        if (n.equals("GENERATION")) {
+        if (n.equals("CHECKED")) {
             return GENERATION;
         }
         try {

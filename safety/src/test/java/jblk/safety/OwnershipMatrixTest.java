@@ -106,7 +106,8 @@ class OwnershipMatrixTest {
                 Done bio = env.submit(0);
                 RequestRef<Void> h = d.take();
                 assertEquals(EndOutcome.ENDED, h.endOk());
-                record(Misuse.SEQUENTIAL_DOUBLE_END, o, guarded(() -> byBio(h.end(BlkStatus.IOERR), bio, BlkStatus.OK)));
+                record(Misuse.SEQUENTIAL_DOUBLE_END, o,
+                        guarded(() -> byBio(h.end(BlkStatus.IOERR), bio, BlkStatus.OK)));
             }
         }
     }
@@ -353,7 +354,8 @@ class OwnershipMatrixTest {
                 Result r = row.get(o);
                 sb.append(' ').append(r == null ? "-" : r.cell().toString()).append(" |");
                 if (r != null) {
-                    notes.append("- ").append(m.title).append(", ").append(o).append(": ").append(r.note()).append('\n');
+                    notes.append("- ").append(m.title).append(", ").append(o).append(": ").append(r.note())
+                            .append('\n');
                 }
             }
             sb.append('\n');

@@ -16,7 +16,7 @@ class OwnershipModeTest {
     @Test
     void parsesEachModeInAnyCase() {
         assertEquals(Ownership.OFF, Ownership.parse("off"));
-        assertEquals(Ownership.CHECKED, Ownership.parse("GENERATION"));
+        assertEquals(Ownership.CHECKED, Ownership.parse("CHECKED"));
         assertEquals(Ownership.DEBUG, Ownership.parse(" Debug "));
         assertFalse(Ownership.OFF.checked());
         assertTrue(Ownership.CHECKED.checked());
@@ -32,7 +32,8 @@ class OwnershipModeTest {
     @ValueSource(strings = {"fast", "", "on", "check"})
     void badValueIsRefusedWithTheAllowedModes(String v) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ownership.parse(v));
-        assertEquals("ownership mode '" + v + "' is invalid: allowed off, refcount, generation (or checked), hpref, owned, debug", e.getMessage());
+        assertEquals("ownership mode '" + v + "' is invalid: allowed "
+                + "off, refcount, generation (or checked), hpref, owned, debug", e.getMessage());
     }
 
     @Test

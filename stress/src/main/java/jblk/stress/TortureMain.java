@@ -104,9 +104,9 @@ public final class TortureMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (mode == Ownership.OFF) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ownership off is not allowed: the"
-                    + " buggy driver's violations are undefined without the token; allowed refcount, generation (checked),"
-                    + " hpref, owned, debug");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ownership off is not allowed:"
+                    + " the buggy driver's violations are undefined without the token; allowed refcount,"
+                    + " generation (checked), hpref, owned, debug");
         }
         long s = seed != null ? seed : new SecureRandom().nextLong();
         return new Run(s, mode).execute();

@@ -22,10 +22,13 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
  * end, so the rig's tag is not lost).
  */
 @JCStressTest
-@Description("REFCOUNT: the timeout handler holds an ARef (count 3): its CAS 2 -> 0 always fails while the driver holds its own")
+@Description("REFCOUNT: the timeout handler holds an ARef (count 3): its CAS 2 -> 0 always fails while the driver"
+        + " holds its own")
 @Outcome(id = "ENDED, NOT_EXPIRED, OK", expect = ACCEPTABLE, desc = "ended before the scanner marked it")
-@Outcome(id = "ENDED, SHARED, OK", expect = ACCEPTABLE, desc = "the handler was refused (the driver still holds its ARef); the end won")
-@Outcome(id = "ENDED, HANDLER_SKIPPED, OK", expect = ACCEPTABLE, desc = "marked, but the count was 0: the end won first")
+@Outcome(id = "ENDED, SHARED, OK", expect = ACCEPTABLE,
+        desc = "the handler was refused (the driver still holds its ARef); the end won")
+@Outcome(id = "ENDED, HANDLER_SKIPPED, OK", expect = ACCEPTABLE,
+        desc = "marked, but the count was 0: the end won first")
 @Outcome(id = "SHARED, SHARED, RETRY_ENDED_OK", expect = ACCEPTABLE_INTERESTING,
         desc = "both refused: the end came while the handler held its reference; exactly once still, but the"
                 + " request is ended only when the driver retries (a liveness cost of the token)")
