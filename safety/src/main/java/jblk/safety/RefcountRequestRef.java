@@ -18,23 +18,27 @@ final class RefcountRequestRef<T> extends RequestRef<T> {
         super(rq, wrapper);
     }
 
-    /** The decision of end and requeue: ENDED if this call took the count from 2 to 0. */
-    private EndOutcome trySetEnd(String what) {
+    /**
+     * The decision of end and requeue: null if this call took the count from 2 to 0, else the
+     * refusal (the caller counts it: the message is built on that path only, so an end allocates
+     * nothing).
+     */
+    private EndOutcome trySetEnd() {
         int seen = RefcountWord.trySetEnd(wrapper);
         if (seen == RefcountWord.ISSUED) {
-            return EndOutcome.ENDED;
+            return null;
         }
-        EndOutcome o = seen == 0 ? EndOutcome.ALREADY_ENDED : seen == 1 ? EndOutcome.RELEASED : EndOutcome.SHARED;
-        return wrapper.vt.refused(rq, o, what);
+        return seen == 0 ? EndOutcome.ALREADY_ENDED : seen == 1 ? EndOutcome.RELEASED : EndOutcome.SHARED;
     }
 
     @Override
     public EndOutcome end(BlkStatus status) {
-        EndOutcome o = trySetEnd("end(" + status + ")");
-        if (o == EndOutcome.ENDED) {
-            BlkMq.endRequest(rq, status);
+        EndOutcome o = trySetEnd();
+        if (o != null) {
+            return wrapper.vt.refused(rq, o, "end(" + status + ")");
         }
-        return o;
+        BlkMq.endRequest(rq, status);
+        return EndOutcome.ENDED;
     }
 
     @Override
@@ -51,16 +55,22 @@ final class RefcountRequestRef<T> extends RequestRef<T> {
 
     @Override
     public EndOutcome requeue(boolean kickRequeueList) {
-        EndOutcome o = trySetEnd("requeue()");
-        if (o == EndOutcome.ENDED) {
-            BlkMq.requeueRequest(rq, kickRequeueList);
+        EndOutcome o = trySetEnd();
+        if (o != null) {
+            return wrapper.vt.refused(rq, o, "requeue()");
         }
-        return o;
+        BlkMq.requeueRequest(rq, kickRequeueList);
+        return EndOutcome.ENDED;
     }
 
     @Override
     boolean giveBackToken() {
-        return trySetEnd("RqList.requeue()") == EndOutcome.ENDED;
+        EndOutcome o = trySetEnd();
+        if (o != null) {
+            wrapper.vt.refused(rq, o, "RqList.requeue()");
+            return false;
+        }
+        return true;
     }
 
     @Override
