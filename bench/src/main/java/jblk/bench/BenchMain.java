@@ -104,7 +104,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--driver", description = "raw (C-style) or safe (Rust-style) null_blk (default: ${DEFAULT-VALUE})")
     String driver = "safe";
 
-    @Option(names = "--ownership", description = "off, checked or debug (safe driver; default: checked)")
+    @Option(names = "--ownership", description = "off, refcount, generation (checked), hpref, owned or debug (safe"
+            + " driver; default: generation)")
     String ownership;
 
     @Option(names = "--clat_sample", description = "jblk: time 1 in N I/Os, N a power of two (default: 1, every I/O)")
@@ -255,7 +256,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         Ownership own = Ownership.parse(ownership);
         if (drv == DriverKind.RAW && own != Ownership.OFF) {
-            throw new IllegalArgumentException("--ownership=" + own
+            throw new IllegalArgumentException("--ownership=" + ownership.trim()
                     + " applies to --driver=safe only: the raw driver has no ownership tokens (allowed: off)");
         }
         return own;

@@ -35,8 +35,14 @@ public final class BlkMq {
      * free the tag. Ending a request twice is undefined, as in C.
      */
     public static void endRequest(Request rq, BlkStatus status) {
-        RequestQueue q = rq.q;
         long w = rq.loWord();
+        completeBio(rq, status, w);
+        freeRequest(rq, w);
+    }
+
+    /** The accounting and bio half of {@code blk_mq_end_request} ({@code blk_update_request}). */
+    private static void completeBio(Request rq, BlkStatus status, long w) {
+        RequestQueue q = rq.q;
         assert RequestState.allocated(w) : "endRequest on a free request (ended twice?): tag " + rq.tag;
         if (q.iostats && rq.startTimeNs != 0) {
             q.stats.accountDone(rq, System.nanoTime());
@@ -48,7 +54,6 @@ public final class BlkMq {
         int done = status == BlkStatus.OK ? rq.nrBytes : Math.max(0, rq.bytesDone);
         bio.complete(status, done, null);
         callEndIo(bio);
-        freeRequest(rq, w);
     }
 
     /**
@@ -72,7 +77,8 @@ public final class BlkMq {
     /**
      * {@code blk_mq_end_request_batch}: ends every request of {@code iob} with OK: one clock read
      * for the whole batch ({@code need_ts}), then per request the accounting, the bio's callback and
-     * the state back to IDLE; the tags go back in chunks of {@link IoCompBatch#TAG_COMP_BATCH} per
+     * the state back to IDLE and the allocation's {@code rq->ref} put; the tags whose last reference that
+     * was go back in chunks of {@link IoCompBatch#TAG_COMP_BATCH} per
      * hardware queue ({@code blk_mq_flush_tag_batch}), and a waiting restart runs once per chunk.
      */
     public static void endRequestBatch(IoCompBatch iob) {
@@ -96,6 +102,10 @@ public final class BlkMq {
             }
             bio.complete(BlkStatus.OK, rq.nrBytes, null);
             callEndIo(bio);
+            rq.soWord(w & RequestState.GEN_MASK); // IDLE
+            if (!rq.refPutAndTest()) {
+                continue; // a tag iterator holds it: its put frees the tag (freeRequestTag)
+            }
             HwQueue hctx = rq.hctx;
             if (rq.countedActive) {
                 hctx.share.nrActive.decrementAndGet();
@@ -108,7 +118,6 @@ public final class BlkMq {
                 cur = hctx;
                 curTags = rq.tags;
             }
-            rq.soWord(w & RequestState.GEN_MASK); // IDLE: after this the tag may be reused
             tags[nrTags++] = rq.tag;
         }
         if (nrTags != 0) {
@@ -138,8 +147,23 @@ public final class BlkMq {
         }
     }
 
-    /** {@code __blk_mq_free_request}: the tag goes back; a waiting restart runs. */
+    /**
+     * {@code blk_mq_free_request}: the request goes IDLE, then drops the reference it held since
+     * allocation; whoever drops the last one (this end, or a tag iterator that held the request
+     * meanwhile) frees it.
+     */
     private static void freeRequest(Request rq, long w) {
+        rq.soWord(w & RequestState.GEN_MASK);
+        if (rq.refPutAndTest()) {
+            freeRequestTag(rq);
+        }
+    }
+
+    /**
+     * {@code __blk_mq_free_request}: the tag goes back (to this submitter's hint when freed on its
+     * own CPU); a waiting restart runs. Called by the last {@code rq->ref} put only.
+     */
+    static void freeRequestTag(Request rq) {
         HwQueue hctx = rq.hctx;
         Tags tags = rq.tags;
         int tag = rq.tag;
@@ -149,7 +173,6 @@ public final class BlkMq {
         if (rq.countedActive) {
             hctx.share.nrActive.decrementAndGet();
         }
-        rq.soWord(w & RequestState.GEN_MASK);
         SwQueue ctx = rq.ctx;
         boolean local = ctx.owner == Thread.currentThread();
         if (local && tag >= tags.nrReservedTags) {
@@ -178,6 +201,18 @@ public final class BlkMq {
         if (st != null) {
             st.put(schedTag);
         }
+    }
+
+    /**
+     * {@link #endRequest} for a binding that already dropped the request's allocation reference
+     * with its own CAS on {@code rq->ref} (the hpref strategy: that CAS was the ownership decision
+     * and is the put): account, complete the bio, go IDLE and free the tag, with no second put.
+     */
+    static void endRequestPutDone(Request rq, BlkStatus status) {
+        long w = rq.loWord();
+        completeBio(rq, status, w);
+        rq.soWord(w & RequestState.GEN_MASK);
+        freeRequestTag(rq);
     }
 
     /**

@@ -48,4 +48,29 @@ final class BlockcoreSpiBridge extends SpiBridge {
     protected int requestsAllocated(GenDisk disk) {
         return disk.queue.allocatedRequests().size();
     }
+
+    @Override
+    protected int lvRef(Request rq) {
+        return rq.lvRef();
+    }
+
+    @Override
+    protected boolean casRef(Request rq, int expect, int update) {
+        return rq.casRef(expect, update);
+    }
+
+    @Override
+    protected void refSet(Request rq, int v) {
+        rq.refSet(v);
+    }
+
+    @Override
+    protected void endRequestPutDone(Request rq, BlkStatus status) {
+        BlkMq.endRequestPutDone(rq, status);
+    }
+
+    @Override
+    protected HazardPointers hazards(Request rq) {
+        return rq.tags.hazards;
+    }
 }

@@ -20,9 +20,9 @@ final class DdPerPrio {
     /** Arrival order ({@code list_add_tail} on the fifo); removal from the middle is O(log n). */
     private static final Comparator<Request> BY_ARRIVAL = new ByArrival();
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array creation in Java
     final TreeSet<Request>[] sortList = new TreeSet[] {new TreeSet<>(BY_SECTOR), new TreeSet<>(BY_SECTOR)};
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // as above
     final TreeSet<Request>[] fifoList = new TreeSet[] {new TreeSet<>(BY_ARRIVAL), new TreeSet<>(BY_ARRIVAL)};
     final long[] latestPos = new long[2];
     /** A key for {@code ceiling}: sector = the position looked for, before any real request there. */

@@ -140,11 +140,13 @@ final class DiskStats {
     /** Requests in the driver (started, not completed): {reads, writes}; writes are {@code op_is_write}. */
     int[] inflightCounts() {
         int[] rw = new int[2];
-        for (Request rq : q.allocatedRequests()) {
+        // blk_mq_in_flight_rw: blk_mq_check_inflight over the busy tags, each under a reference
+        Tags.forEachBusy(q, rq -> {
             if (RequestState.state(rq.lvWord()) == RequestState.IN_FLIGHT) {
                 rw[rq.op.isWrite() ? 1 : 0]++;
             }
-        }
+            return false;
+        });
         return rw;
     }
 }

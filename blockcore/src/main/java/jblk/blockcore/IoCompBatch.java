@@ -10,6 +10,10 @@ public final class IoCompBatch {
     /** {@code TAG_COMP_BATCH}: tags freed per chunk. */
     public static final int TAG_COMP_BATCH = 32;
 
+    /** An empty batch ({@code DEFINE_IO_COMP_BATCH}); the poller keeps it and reuses it. */
+    public IoCompBatch() {
+    }
+
     /** {@code iob->req_list}. */
     final RequestList reqList = new RequestList();
     /** {@code iob->need_ts}: some request needs the completion time (iostats). */

@@ -126,6 +126,7 @@ final class MqDeadline implements Elevator {
     }
 
     /** {@code dd_insert_request}. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // under this queue's lock (dd->lock); volatile for exit's read
     private void insertRequest(Request rq, boolean atHead, long now) {
         int prio;
         if ((rq.elvSeq & COUNTED) == 0) {

@@ -16,10 +16,12 @@ import jblk.blockcore.spi.SpiBridge;
  */
 public final class Request extends RequestPad3 {
     static final VarHandle WORD;
+    static final VarHandle REF;
 
     static {
         try {
             WORD = MethodHandles.lookup().findVarHandle(RequestCompleterFields.class, "word", long.class);
+            REF = MethodHandles.lookup().findVarHandle(RequestCompleterFields.class, "ref", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -156,6 +158,54 @@ public final class Request extends RequestPad3 {
      */
     void soWord(long w) {
         WORD.setRelease(this, w);
+    }
+
+    // ---- rq->ref (block/blk-mq.h req_ref_*): the block layer's reference -----------------------
+
+    /**
+     * {@code req_ref_set}: an opaque store ({@code atomic_set}); at allocation it is published by the
+     * release store of the state word that follows it ({@code SwQueue.initRequest}).
+     */
+    void refSet(int v) {
+        REF.setOpaque(this, v);
+    }
+
+    /** Volatile load of {@code rq->ref} ({@code refcount_read}); for reports and the binding SPI. */
+    int lvRef() {
+        return (int) REF.getVolatile(this);
+    }
+
+    /**
+     * {@code req_ref_inc_not_zero}: a CAS loop that takes a reference unless the request is being
+     * freed (0). Pairs with {@link #refPutAndTest}: a request whose count reached zero is never
+     * revived, so the tag's next use cannot be seen through an iterator's late increment.
+     */
+    boolean refIncNotZero() {
+        int r = (int) REF.getVolatile(this);
+        while (r != 0) {
+            int seen = (int) REF.compareAndExchange(this, r, r + 1);
+            if (seen == r) {
+                return true;
+            }
+            r = seen;
+        }
+        return false;
+    }
+
+    /**
+     * {@code req_ref_put_and_test}: drops a reference (a volatile get-and-add, {@code
+     * atomic_dec_and_test}); true for the one caller that took it to zero, who frees the request.
+     * Pairs with {@link #refIncNotZero} and with the other puts.
+     */
+    boolean refPutAndTest() {
+        int old = (int) REF.getAndAdd(this, -1);
+        assert old > 0 : "req_ref_put_and_test on a request with no reference: tag " + tag;
+        return old == 1;
+    }
+
+    /** CAS on {@code rq->ref} (volatile): the binding SPI's ownership decision for hpref. */
+    boolean casRef(int expect, int update) {
+        return REF.compareAndSet(this, expect, update);
     }
 
     @Override

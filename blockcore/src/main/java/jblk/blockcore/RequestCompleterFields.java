@@ -11,6 +11,12 @@ abstract class RequestCompleterFields extends RequestPad2 {
      * order in the accessor's name, so not {@code volatile} (a plain access would be a bug either way).
      */
     long word;
+    /**
+     * {@code rq->ref}: the block layer's own reference count, 1 from allocation until the request is
+     * freed; the tag iterators hold one more while they look at it. Accessed only through
+     * {@link Request#REF} (the order is in the accessor's name), so not {@code volatile}.
+     */
+    int ref;
     /** Expiry on the queue's coarse clock (ms), set by startRequest ({@code rq->deadline}). */
     long deadlineMs;
     /** Bytes transferred when ending with an error; -1 = "all on success, none on error". */

@@ -310,6 +310,7 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
             rq.startTimeNs = now;
             q.stats.accountStart(rq);
         }
+        rq.refSet(1); // req_ref_set(rq, 1) in blk_mq_rq_ctx_init; published by the release store below
         long w = rq.loWord();
         rq.soWord(RequestState.nextGeneration(w));
     }

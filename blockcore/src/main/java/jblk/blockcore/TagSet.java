@@ -57,9 +57,17 @@ public final class TagSet implements AutoCloseable {
     /** TAG_QUEUE_SHARED: more than one disk uses this set. */
     volatile boolean queueShared;
     private boolean closed;
+    /** Slots of a hazard-pointer tag set: more than the pins a set holds at once (iterators, lookups). */
+    static final int HAZARD_SLOTS = 64;
+    /**
+     * Non-null when tag iterators pin requests with hazard pointers instead of {@code rq->ref}
+     * (issue 11's hpref strategy; see {@link HazardPointers}); null is the kernel's way.
+     */
+    final HazardPointers hazards;
 
     private TagSet(Builder b) {
         this.ops = b.ops;
+        this.hazards = b.hazardPointers ? new HazardPointers(HAZARD_SLOTS) : null;
         this.callbacks = EnumSet.noneOf(BlkMqCallback.class);
         this.callbacks.addAll(ops.callbacks());
         this.hasQueueRqs = callbacks.contains(BlkMqCallback.QUEUE_RQS);
@@ -428,6 +436,7 @@ public final class TagSet implements AutoCloseable {
         private int nrCpuIds = defaultNrCpuIds();
         private final EnumSet<TagSetFlag> flags = EnumSet.noneOf(TagSetFlag.class);
         private Object driverData;
+        private boolean hazardPointers;
 
         private Builder(BlkMqOps ops) {
             if (ops == null) {
@@ -481,6 +490,16 @@ public final class TagSet implements AutoCloseable {
 
         public Builder driverData(Object d) {
             this.driverData = d;
+            return this;
+        }
+
+        /**
+         * Tag iterators (timeout scan, in-flight counting, busy iteration) pin requests with
+         * {@link HazardPointers} instead of {@code rq->ref}, and a tag is not reused while pinned;
+         * jblk's model of HPREF for the hpref ownership strategy. Default false: the kernel's way.
+         */
+        public Builder hazardPointers(boolean on) {
+            this.hazardPointers = on;
             return this;
         }
 

@@ -20,9 +20,12 @@ public final class Tags {
     final Request[] staticRqs;
     /** Request queues (hctxs) currently marked active on this tag space, for the fair share. */
     final AtomicInteger activeQueues = new AtomicInteger();
+    /** The set's hazard pointers, or null: iterators take {@code rq->ref} (the kernel's way). */
+    final HazardPointers hazards;
 
     Tags(TagSet set, int hctxIdx, int nrTags, int nrReservedTags) {
         this.set = set;
+        this.hazards = set.hazards;
         this.hctxIdx = hctxIdx;
         this.nrTags = nrTags;
         this.nrReservedTags = nrReservedTags;
@@ -53,11 +56,35 @@ public final class Tags {
     }
 
     int getTag(int hint, boolean reserved) {
+        int tag = getTagNoScan(hint, reserved);
+        if (hazards == null || tag < 0 || !hazards.isProtected(staticRqs[tag])) {
+            return tag;
+        }
+        return getUnpinned(tag, reserved);
+    }
+
+    private int getTagNoScan(int hint, boolean reserved) {
         if (reserved) {
             return breservedTags.get(hint);
         }
         int bit = bitmapTags.get(hint);
         return bit < 0 ? -1 : bit + nrReservedTags;
+    }
+
+    /**
+     * The scan before reuse found {@code pinned}'s request published in a hazard pointer: it keeps
+     * its identity until released. Holding it, try the next free tag (so the search moves on), then
+     * give it back; -1 when that one is pinned too (the caller waits and tries again, as for a full
+     * bitmap). Out of line: the hot path stays small.
+     */
+    private int getUnpinned(int pinned, boolean reserved) {
+        int next = getTagNoScan(reserved ? pinned + 1 : pinned - nrReservedTags + 1, reserved);
+        putTag(pinned, true);
+        if (next >= 0 && hazards.isProtected(staticRqs[next])) {
+            putTag(next, true);
+            return -1;
+        }
+        return next;
     }
 
     void putTag(int tag) {
@@ -100,16 +127,70 @@ public final class Tags {
      * state word when that matters.
      */
     int forEachBusy(RequestQueue q, HwQueue hctx, BusyIter fn) {
+        if (hazards != null) {
+            return forEachBusyPinned(q, hctx, fn);
+        }
         int n = 0;
         for (int tag = 0; tag < nrTags; tag++) {
-            if (isAllocated(tag)) {
-                Request rq = staticRqs[tag];
+            Request rq = findAndGetReq(tag);
+            if (rq == null) {
+                continue;
+            }
+            try {
                 if (rq.q == q && (hctx == null || rq.hctx == hctx) && fn.visit(rq)) {
                     n++;
                 }
+            } finally {
+                putRqRef(rq);
             }
         }
         return n;
+    }
+
+    /** {@link #forEachBusy} with each request pinned by a hazard pointer instead of {@code rq->ref}. */
+    private int forEachBusyPinned(RequestQueue q, HwQueue hctx, BusyIter fn) {
+        int n = 0;
+        for (int tag = 0; tag < nrTags; tag++) {
+            if (!isAllocated(tag)) {
+                continue;
+            }
+            Request rq = staticRqs[tag];
+            int slot = hazards.protect(rq);
+            if (slot < 0) {
+                continue;
+            }
+            try {
+                if (rq.q == q && (hctx == null || rq.hctx == hctx) && fn.visit(rq)) {
+                    n++;
+                }
+            } finally {
+                hazards.release(slot);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * {@code blk_mq_find_and_get_req}: the request holding {@code tag}, with a reference taken
+     * ({@code req_ref_inc_not_zero}), or null when the tag is free or its request is being freed or
+     * not yet initialised (its {@code rq->ref} is 0). The caller drops it with {@link #putRqRef}.
+     */
+    Request findAndGetReq(int tag) {
+        if (!isAllocated(tag)) {
+            return null;
+        }
+        Request rq = staticRqs[tag];
+        return rq.refIncNotZero() ? rq : null;
+    }
+
+    /**
+     * {@code blk_mq_put_rq_ref}: drops an iterator's reference; if the request was ended meanwhile
+     * this was the last one, and the iterator frees it ({@code __blk_mq_free_request}).
+     */
+    static void putRqRef(Request rq) {
+        if (rq.refPutAndTest()) {
+            BlkMq.freeRequestTag(rq);
+        }
     }
 
     /**

@@ -57,7 +57,8 @@ public final class NbdMain implements Callable<Integer> {
             description = "null_blk driver (default ${DEFAULT-VALUE})")
     String driver;
 
-    @Option(names = "--ownership", paramLabel = "off|checked|debug", defaultValue = "checked",
+    @Option(names = "--ownership", paramLabel = "off|refcount|generation|hpref|owned|debug",
+            defaultValue = "generation",
             description = "request ownership checks of the safe driver (default ${DEFAULT-VALUE}); "
                     + "debug prints a leak report at exit")
     String ownership;

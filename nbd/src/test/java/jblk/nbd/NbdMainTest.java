@@ -109,7 +109,8 @@ class NbdMainTest {
         assertTrue(param.err().contains("unknown null_blk parameter 'bogus'"), param.toString());
         Tools.Result own = cli("--socket", "/nonexistent/s", "--ownership", "maybe");
         assertEquals(2, own.exit(), own.toString());
-        assertTrue(own.err().contains("ownership mode 'maybe' is invalid: allowed off, checked, debug"),
+        assertTrue(own.err().contains("ownership mode 'maybe' is invalid: allowed off, refcount, generation"
+                + " (or checked), hpref, owned, debug"),
                 own.toString());
         Tools.Result spin = cli("--socket", "/nonexistent/s", "--spin-us", "-1");
         assertEquals(2, spin.exit(), spin.toString());

@@ -33,8 +33,10 @@ public final class GenDiskBuilder extends AbstractGenDiskBuilder<GenDiskBuilder>
         if (vt.mode == Ownership.DEBUG) {
             disk.addCloseListener(report -> leakReport(report, set));
         }
-        if (vt.mode != Ownership.OFF) {
+        if (vt.mode.usesWord()) {
             disk.addCloseListener(report -> endLeaked(report, set));
+        } else if (vt.mode != Ownership.OFF) {
+            disk.addCloseListener(report -> endLeakedOther(report, set));
         }
         return disk;
     }
@@ -49,6 +51,17 @@ public final class GenDiskBuilder extends AbstractGenDiskBuilder<GenDiskBuilder>
             Request rq = set.raw.tags(l.hctx()).tagToRq(l.tag());
             if (OperationsVTable.forceEnd(rq, RequestState.generation(RequestWord.lvWord(rq)), BlkStatus.IOERR,
                     OwnershipWord.CLOSE)) {
+                report.addNote("tag " + l.tag() + " on hw queue " + l.hctx()
+                        + ": ended with IOERR at close; a later end through the driver's handle is refused");
+            }
+        }
+    }
+
+    /** {@link #endLeaked} for REFCOUNT, HPREF and OWNED (their token is not in the state word). */
+    private static <T, H> void endLeakedOther(CloseReport report, TagSet<T, H> set) {
+        for (CloseReport.Leaked l : report.leaked()) {
+            Request rq = set.raw.tags(l.hctx()).tagToRq(l.tag());
+            if (set.vt.endLeaked(rq)) {
                 report.addNote("tag " + l.tag() + " on hw queue " + l.hctx()
                         + ": ended with IOERR at close; a later end through the driver's handle is refused");
             }

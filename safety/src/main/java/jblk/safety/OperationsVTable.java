@@ -28,6 +28,7 @@ import jblk.blockcore.TagSet;
 final class OperationsVTable<T, H> implements BlkMqOps {
     final Operations<T, H> ops;
     final Ownership mode;
+    /** GENERATION or DEBUG: every decision is {@link OwnershipWord}'s CAS on the state word. */
     private final boolean checked;
     private final boolean debug;
     private final Set<BlkMqCallback> callbacks;
@@ -37,7 +38,7 @@ final class OperationsVTable<T, H> implements BlkMqOps {
     OperationsVTable(Operations<T, H> ops, Ownership mode) {
         this.ops = ops;
         this.mode = mode;
-        this.checked = mode != Ownership.OFF;
+        this.checked = mode.usesWord();
         this.debug = mode == Ownership.DEBUG;
         EnumSet<BlkMqCallback> cb = EnumSet.of(BlkMqCallback.COMMIT_RQS, BlkMqCallback.COMPLETE,
                 BlkMqCallback.INIT_REQUEST, BlkMqCallback.EXIT_REQUEST, BlkMqCallback.SHOW_RQ);
@@ -120,8 +121,7 @@ final class OperationsVTable<T, H> implements BlkMqOps {
      */
     RequestRef<T> issue(Request rq, RequestData<T> w) {
         if (!checked) {
-            jblk.blockcore.BlkMq.startRequest(rq);
-            return w.offRef;
+            return issueOther(rq, w);
         }
         long gen = OwnershipWord.issue(rq);
         jblk.blockcore.BlkMq.startRequest(rq);
@@ -131,6 +131,34 @@ final class OperationsVTable<T, H> implements BlkMqOps {
             return new DebugRequestRef<>(rq, w, gen, OwnershipWord.OWNER, rec);
         }
         return new CheckedRequestRef<>(rq, w, gen, OwnershipWord.OWNER);
+    }
+
+    /**
+     * {@link #issue} for the strategies that do not use the state word: OFF and REFCOUNT hand out
+     * the tag's one handle (REFCOUNT after {@code refcount = 2}); HPREF and OWNED a handle of this
+     * issue, with the generation read by one acquire load (no atomic).
+     */
+    private RequestRef<T> issueOther(Request rq, RequestData<T> w) {
+        switch (mode) {
+            case REFCOUNT:
+                RefcountWord.issue(w);
+                jblk.blockcore.BlkMq.startRequest(rq);
+                return w.refcountRef;
+            case HPREF:
+                jblk.blockcore.BlkMq.startRequest(rq);
+                return new HprefRequestRef<>(rq, w, RequestState.generation(RequestWord.laWord(rq)),
+                        OwnershipWord.OWNER, -1);
+            case OWNED:
+                if (w.lvRefcount() != 0) {
+                    w.soRefcount(0); // an Owned dropped unended last time left it at 1; fresh issue
+                }
+                jblk.blockcore.BlkMq.startRequest(rq);
+                return new OwnedRequestRef<>(rq, w, RequestState.generation(RequestWord.laWord(rq)),
+                        OwnedRequestRef.OWNED);
+            default:
+                jblk.blockcore.BlkMq.startRequest(rq);
+                return w.offRef;
+        }
     }
 
     /**
@@ -245,8 +273,11 @@ final class OperationsVTable<T, H> implements BlkMqOps {
         } catch (RuntimeException e) {
             return driverThrew("queueRq", rq, gen, e);
         }
-        if (st == BlkStatus.OK || !checked) {
+        if (st == BlkStatus.OK || mode == Ownership.OFF) {
             return st;
+        }
+        if (!checked) {
+            return takeBack(rq, gen, st);
         }
         boolean busy = st == BlkStatus.RESOURCE || st == BlkStatus.DEV_RESOURCE;
         if (revoke(rq, gen, busy)) {
@@ -256,14 +287,36 @@ final class OperationsVTable<T, H> implements BlkMqOps {
         return BlkStatus.OK; // the driver already gave it away: nothing for the core to do
     }
 
+    /**
+     * queueRq returned {@code st} (not OK) in REFCOUNT, HPREF or OWNED: the core will retry or end
+     * the request (REFCOUNT's token is taken back; HPREF's end is the core's put; OWNED's handle is
+     * the driver's to drop); if the driver had already given it away, that is a violation and the
+     * core has nothing to do.
+     */
+    private BlkStatus takeBack(Request rq, long gen, BlkStatus st) {
+        // Only primitives here (not the handle), so the handle still does not escape queueRq.
+        long word = RequestWord.lvWord(rq);
+        boolean live = RequestState.generation(word) == gen && RequestState.state(word) == RequestState.IN_FLIGHT;
+        boolean mine = mode == Ownership.REFCOUNT ? RefcountWord.revoke(wrapper(rq))
+                : mode == Ownership.HPREF ? live && jblk.blockcore.spi.RequestRefs.lvRef(rq) == 1 : live;
+        if (mine) {
+            return st;
+        }
+        violation(rq.disk(), Violation.STATUS_AFTER_END);
+        return BlkStatus.OK;
+    }
+
     /** A driver callback threw: end its request with IOERR if it is still this issue's, once. */
     private BlkStatus driverThrew(String where, Request rq, long gen, RuntimeException e) {
         violation(rq.disk(), Violation.EXCEPTION);
-        if (!checked) {
+        if (mode == Ownership.OFF) {
             throw e; // mode OFF: blockcore's C-style handling decides, and logs it (once)
         }
         SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from " + where + " for tag " + rq.tag()
                 + " gen " + gen + " of " + rq.disk() + ": " + e, e);
+        if (!checked) {
+            return takeBack(rq, gen, BlkStatus.IOERR);
+        }
         return revoke(rq, gen, false) ? BlkStatus.IOERR : BlkStatus.OK;
     }
 
@@ -307,7 +360,11 @@ final class OperationsVTable<T, H> implements BlkMqOps {
             }
             h = newRef(rq, w, g, OwnershipWord.COMPLETION);
         } else {
-            h = w.offRef;
+            h = completionRef(rq, w);
+            if (h == null) {
+                SafetyLog.LOG.log(System.Logger.Level.ERROR, "complete callback for a request not completing: " + rq);
+                return;
+            }
         }
         long gen = h.generation();
         try {
@@ -321,6 +378,30 @@ final class OperationsVTable<T, H> implements BlkMqOps {
             SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from complete for tag " + rq.tag() + " gen "
                     + gen + " of " + rq.disk() + ": " + e, e);
             forceEnd(rq, gen, BlkStatus.IOERR, OwnershipWord.FAIL_COMPLETION);
+        }
+    }
+
+    /**
+     * The complete callback's handle in the strategies without the state word: OFF and REFCOUNT the
+     * tag's handle (REFCOUNT's {@code aref_from_raw}: the count is still 2), HPREF a completion
+     * handle of the issue in the word, OWNED a new {@code Owned} (the context owns it uniquely).
+     */
+    private RequestRef<T> completionRef(Request rq, RequestData<T> w) {
+        switch (mode) {
+            case REFCOUNT:
+                return w.refcountRef;
+            case HPREF:
+            case OWNED: {
+                long word = RequestWord.laWord(rq);
+                if (!RequestState.allocated(word) || RequestState.state(word) == RequestState.IDLE) {
+                    return null;
+                }
+                long g = RequestState.generation(word);
+                return mode == Ownership.HPREF ? new HprefRequestRef<>(rq, w, g, OwnershipWord.COMPLETION, -1)
+                        : new OwnedRequestRef<>(rq, w, g, OwnedRequestRef.OWNED);
+            }
+            default:
+                return w.offRef;
         }
     }
 
@@ -344,6 +425,8 @@ final class OperationsVTable<T, H> implements BlkMqOps {
                 return EhTimerReturn.DONE; // a completion won the race
             }
             h = newRef(rq, w, gen, OwnershipWord.TIMEOUT);
+        } else if (mode != Ownership.OFF) {
+            return timeoutOther(rq, w);
         } else {
             h = w.offRef;
         }
@@ -357,6 +440,52 @@ final class OperationsVTable<T, H> implements BlkMqOps {
             SafetyLog.LOG.log(System.Logger.Level.ERROR, "driver threw from timeout for " + h + ": " + e, e);
             forceEnd(rq, h.generation(), BlkStatus.IOERR, OwnershipWord.REVOKE);
             return EhTimerReturn.DONE;
+        }
+    }
+
+    /**
+     * The timeout callback in REFCOUNT, HPREF and OWNED. REFCOUNT and OWNED take a reference the way
+     * rnull's timeout does ({@code tag_to_rq}: +1 unless the count says the driver cannot be
+     * referenced) and drop it afterwards unless an end consumed it; the scanner's own reference
+     * ({@code rq->ref}) keeps the tag from reuse meanwhile. HPREF's scanner pinned the request with
+     * a hazard pointer; the handler's end is the CAS of {@code rq->ref}. A driver exception is
+     * handled by blockcore (C semantics: logged, the timer re-armed).
+     */
+    private EhTimerReturn timeoutOther(Request rq, RequestData<T> w) {
+        long gen = RequestState.generation(RequestWord.laWord(rq));
+        switch (mode) {
+            case REFCOUNT:
+                if (!RefcountWord.incNotZero(w)) {
+                    return EhTimerReturn.DONE; // ended meanwhile
+                }
+                try {
+                    return callTimeout(w.refcountRef);
+                } finally {
+                    RefcountWord.decNotZero(w); // the handler's ARef, unless its end took the count to 0
+                }
+            case OWNED: {
+                boolean shared = RefcountWord.lookupShared(w);
+                OwnedRequestRef<T> h = new OwnedRequestRef<>(rq, w, gen,
+                        shared ? OwnedRequestRef.SHARED : OwnedRequestRef.BORROW);
+                try {
+                    return callTimeout(h);
+                } finally {
+                    if (shared && !h.isGone()) {
+                        RefcountWord.decNotZero(w);
+                    }
+                }
+            }
+            default:
+                return callTimeout(new HprefRequestRef<>(rq, w, gen, OwnershipWord.TIMEOUT, -1));
+        }
+    }
+
+    private EhTimerReturn callTimeout(RequestRef<T> h) {
+        try {
+            return ops.timeout(h);
+        } catch (RuntimeException e) {
+            violation(h.rq.disk(), Violation.EXCEPTION);
+            throw e;
         }
     }
 
@@ -381,12 +510,78 @@ final class OperationsVTable<T, H> implements BlkMqOps {
     RequestRef<T> tagToRq(Request rq) {
         RequestData<T> w = wrapper(rq);
         if (!checked) {
-            return RequestState.state(RequestWord.laWord(rq)) == RequestState.IN_FLIGHT ? w.offRef : null;
+            return tagToRqOther(rq, w);
         }
         long from = OwnershipWord.apply(rq, OwnershipWord.LOOKUP, -1, OwnershipWord.BINDING);
         if (OwnershipWord.refused(from)) {
             return null;
         }
         return newRef(rq, w, RequestState.generation(from), OwnershipWord.lookupRole(from));
+    }
+
+    /**
+     * {@link #tagToRq} without the state word. OFF: the tag's handle while in flight (C). REFCOUNT:
+     * {@code inc_ref} unless 0. HPREF: a hazard pointer, published then validated (in flight, this
+     * generation), released by the handle's end or release. OWNED: a shared handle while no
+     * {@code Owned} exists (rnull's tag_to_rq would spin there; jblk answers null).
+     */
+    private RequestRef<T> tagToRqOther(Request rq, RequestData<T> w) {
+        switch (mode) {
+            case REFCOUNT:
+                return RefcountWord.incNotZero(w) ? w.refcountRef : null;
+            case HPREF: {
+                jblk.blockcore.HazardPointers hp = jblk.blockcore.spi.RequestRefs.hazards(rq);
+                int slot = hp.protect(rq);
+                if (slot < 0) {
+                    return null;
+                }
+                long word = RequestWord.laWord(rq);
+                if (RequestState.state(word) != RequestState.IN_FLIGHT || !RequestState.allocated(word)) {
+                    hp.release(slot);
+                    return null;
+                }
+                return new HprefRequestRef<>(rq, w, RequestState.generation(word), OwnershipWord.OWNER, slot);
+            }
+            case OWNED:
+                return RefcountWord.lookupShared(w) ? new OwnedRequestRef<>(rq, w,
+                        RequestState.generation(RequestWord.laWord(rq)), OwnedRequestRef.SHARED) : null;
+            default:
+                return RequestState.state(RequestWord.laWord(rq)) == RequestState.IN_FLIGHT ? w.offRef : null;
+        }
+    }
+
+    /** Counts a refusal by a handle of REFCOUNT, HPREF or OWNED against the request's disk. */
+    EndOutcome refused(Request rq, EndOutcome o, String what) {
+        violation(rq.disk(), Violation.of(o));
+        return o;
+    }
+
+    /**
+     * Close, REFCOUNT, HPREF and OWNED: ends a request the driver never ended with IOERR, taking its
+     * token so that a late end through the driver's handle is refused. False if it was not the
+     * driver's any more.
+     */
+    boolean endLeaked(Request rq) {
+        long word = RequestWord.lvWord(rq);
+        if (!RequestState.allocated(word) || RequestState.state(word) == RequestState.IDLE) {
+            return false;
+        }
+        switch (mode) {
+            case REFCOUNT:
+                if (!RefcountWord.revoke(wrapper(rq))) {
+                    return false;
+                }
+                jblk.blockcore.BlkMq.endRequest(rq, BlkStatus.IOERR);
+                return true;
+            case HPREF:
+                if (!jblk.blockcore.spi.RequestRefs.casRef(rq, 1, 0)) {
+                    return false;
+                }
+                jblk.blockcore.spi.RequestRefs.endRequestPutDone(rq, BlkStatus.IOERR);
+                return true;
+            default: // OWNED: the Owned's holder is the only other party; the word going IDLE refuses it
+                jblk.blockcore.BlkMq.endRequest(rq, BlkStatus.IOERR);
+                return true;
+        }
     }
 }

@@ -14,10 +14,11 @@ import jblk.safety.race.RaceAccess;
  * ENDED, or a refusal that changed nothing (a second end, a stale handle after the tag was reused,
  * a shared reference, a released one).
  *
- * <p>What is checked depends on the tag set's {@link Ownership} mode, fixed when it was built: in
- * OFF the handle is the per-tag request itself and nothing is checked (C semantics); in CHECKED and
- * DEBUG each issue of a request gets its own handle carrying the request's generation, and every
- * end is decided by one CAS on the request's state word.
+ * <p>What is checked depends on the tag set's {@link Ownership} strategy, fixed when it was built:
+ * in OFF the handle is the per-tag request itself and nothing is checked (C semantics); in
+ * GENERATION and DEBUG each issue of a request gets its own handle carrying the request's
+ * generation, and every end is decided by one CAS on the request's state word; REFCOUNT, HPREF and
+ * OWNED are the alternatives docs/OWNERSHIP.md compares.
  */
 public abstract class RequestRef<T> {
     static {
@@ -156,7 +157,15 @@ public abstract class RequestRef<T> {
     /** Drops this reference ({@code ARef} drop). False if it was already released or is stale. */
     public abstract boolean release();
 
-    /** The request's generation when this handle was issued (0 in mode OFF). */
+    /**
+     * RqList.requeue: the strategy takes its token back before the request is given back to the
+     * core unissued; false (nothing changed) when this handle no longer owns the request.
+     */
+    boolean giveBackToken() {
+        return true;
+    }
+
+    /** The request's generation when this handle was issued (0 in modes OFF and REFCOUNT). */
     public abstract long generation();
 
     @Override

@@ -69,6 +69,8 @@ public final class RqList<T> {
             if (((CheckedRequestRef<T>) rq).giveBack() != EndOutcome.ENDED) {
                 return false;
             }
+        } else if (!rq.giveBackToken()) {
+            return false; // the strategy's token says it is no longer the driver's
         } else if (OwnershipWord.refused(OwnershipWord.apply(r, OwnershipWord.REQUEUE,
                 RequestState.generation(RequestWord.laWord(r)), OwnershipWord.BINDING))) {
             return false; // mode OFF: nothing is counted, but a request already ended is not queued twice

@@ -24,7 +24,8 @@ public final class TagSet<T, H> implements AutoCloseable {
                 .queueDepth(b.queueDepth)
                 .reservedTags(b.reservedTags)
                 .timeout(b.timeout)
-                .driverData(b.driverData);
+                .driverData(b.driverData)
+                .hazardPointers(b.ownership == Ownership.HPREF); // iterators pin instead of rq->ref
         if (b.nrCpuIds > 0) {
             rb.nrCpuIds(b.nrCpuIds);
         }
@@ -59,7 +60,8 @@ public final class TagSet<T, H> implements AutoCloseable {
     /**
      * {@code TagSet::tag_to_rq}: a new reference to the request on hw queue {@code qid} with
      * {@code tag}, only while the driver owns it (started, not yet ended); null otherwise. In
-     * CHECKED and DEBUG the reference counts: release it before ending through another one.
+     * GENERATION, DEBUG and REFCOUNT the reference counts: release it before ending through another
+     * one; in HPREF it pins the request (a hazard pointer) until released or ended.
      */
     public RequestRef<T> tagToRq(int qid, int tag) {
         if (qid < 0 || qid >= raw.nrHwQueues()) {
@@ -163,7 +165,7 @@ public final class TagSet<T, H> implements AutoCloseable {
         /** The ownership mode; default from {@code -Djblk.ownership}, else CHECKED. */
         public Builder<T, H> ownership(Ownership o) {
             if (o == null) {
-                throw new IllegalArgumentException("ownership must not be null: allowed off, checked, debug");
+                throw new IllegalArgumentException("ownership must not be null: allowed " + Ownership.ALLOWED);
             }
             this.ownership = o;
             return this;

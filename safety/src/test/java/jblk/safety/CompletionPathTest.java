@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class CompletionPathTest {
 
     @ParameterizedTest
-    @EnumSource(value = Ownership.class, names = {"CHECKED", "DEBUG"})
+    @EnumSource(value = Ownership.class, names = {"GENERATION", "DEBUG"})
     void completeThenEndInTheCallbackThroughItsOwnHandle(Ownership mode) throws Exception {
         TestDriver d = new TestDriver();
         List<EndOutcome> fromQueueRq = new CopyOnWriteArrayList<>();

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DoubleEndTest {
 
     @ParameterizedTest
-    @EnumSource(value = Ownership.class, names = {"CHECKED", "DEBUG"})
+    @EnumSource(value = Ownership.class, names = {"GENERATION", "DEBUG"})
     void secondEndIsRefusedAndTheBioCompletesOnce(Ownership mode) throws Exception {
         TestDriver d = new TestDriver();
         try (Env env = Env.builder(d).ownership(mode).build()) {
@@ -37,7 +37,7 @@ class DoubleEndTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Ownership.class, names = {"CHECKED", "DEBUG"})
+    @EnumSource(value = Ownership.class, names = {"GENERATION", "DEBUG"})
     void completeRequeueAndEndOrThrowAfterEndAreRefused(Ownership mode) throws Exception {
         TestDriver d = new TestDriver();
         try (Env env = Env.builder(d).ownership(mode).build()) {

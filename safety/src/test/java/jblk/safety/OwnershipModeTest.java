@@ -21,14 +21,19 @@ class OwnershipModeTest {
         assertFalse(Ownership.OFF.checked());
         assertTrue(Ownership.CHECKED.checked());
         assertTrue(Ownership.DEBUG.checked());
-        assertEquals("checked", Ownership.CHECKED.toString());
+        assertEquals("generation", Ownership.CHECKED.toString(), "CHECKED is GENERATION's old name");
+        assertEquals(Ownership.GENERATION, Ownership.parse("generation"));
+        assertEquals(Ownership.REFCOUNT, Ownership.parse("refcount"));
+        assertEquals(Ownership.HPREF, Ownership.parse("HPREF"));
+        assertEquals(Ownership.OWNED, Ownership.parse("owned"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"fast", "", "on", "check"})
     void badValueIsRefusedWithTheAllowedModes(String v) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ownership.parse(v));
-        assertEquals("ownership mode '" + v + "' is invalid: allowed off, checked, debug", e.getMessage());
+        assertEquals("ownership mode '" + v + "' is invalid: allowed "
+                + "off, refcount, generation (or checked), hpref, owned, debug", e.getMessage());
     }
 
     @Test

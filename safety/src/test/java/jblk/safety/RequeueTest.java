@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RequeueTest {
 
     @ParameterizedTest
-    @EnumSource(value = Ownership.class, names = {"CHECKED", "DEBUG"})
+    @EnumSource(value = Ownership.class, names = {"GENERATION", "DEBUG"})
     void requeueDispatchesAgainWithANewToken(Ownership mode) throws Exception {
         TestDriver d = new TestDriver();
         List<EndOutcome> requeues = new CopyOnWriteArrayList<>();

@@ -60,7 +60,8 @@ class TagSetBuilderTest {
     void nullOwnershipAndNullOpsAreRefused() {
         TagSet.Builder<Void, Void> b = TagSet.builder(new TestDriver());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.ownership(null));
-        assertEquals("ownership must not be null: allowed off, checked, debug", e.getMessage());
+        assertEquals("ownership must not be null: allowed off, refcount, generation (or checked), hpref, owned, debug",
+                e.getMessage());
         IllegalArgumentException o = assertThrows(IllegalArgumentException.class, () -> TagSet.builder(null));
         assertTrue(o.getMessage().contains("operations must not be null"), o.getMessage());
     }

@@ -64,7 +64,7 @@ class ViolationAccountingTest {
                 assertTrue(va.toString().startsWith("va0 "), va.toString());
 
                 assertEquals("""
-                        mode checked
+                        mode generation
                         already_ended 2
                         stale 0
                         shared 0
@@ -73,7 +73,7 @@ class ViolationAccountingTest {
                         exception 0
                         """, a.debugfs().get("ownership"));
                 assertTrue(b.debugfs().get("ownership").contains("shared 1\nreleased 1\n"));
-                assertTrue(b.debugInfo().contains("# vb0/ownership\nmode checked\n"), b.debugInfo());
+                assertTrue(b.debugInfo().contains("# vb0/ownership\nmode generation\n"), b.debugInfo());
             } finally {
                 a.close();
                 b.close();

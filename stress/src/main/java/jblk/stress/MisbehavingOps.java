@@ -14,6 +14,7 @@ import jblk.nullblk.NullQueue;
 import jblk.safety.EndOutcome;
 import jblk.safety.ForwardingOperations;
 import jblk.safety.Operations;
+import jblk.safety.Ownership;
 import jblk.safety.RequestRef;
 
 /**
@@ -41,6 +42,15 @@ final class MisbehavingOps extends ForwardingOperations<NullCmd, NullQueue> {
 
     private final int irqmode;
     private final Random random;
+    /** Whether the strategy refuses a second or stale end at all (REFCOUNT's pointer handle does not). */
+    private final boolean injectEnds;
+    /**
+     * Whether a leaked handle must be dropped for the timeout to take the request: REFCOUNT and OWNED
+     * cannot end a request through another reference while the driver's is live (the CAS 2 -> 0
+     * fails, or an {@code Owned} is out), so a leak there is modeled as null_blk's fake timeout
+     * does it: the reference is dropped, the request stays in flight.
+     */
+    private final boolean dropLeaked;
 
     private final ConcurrentHashMap<Long, RequestRef<NullCmd>> leaked = new ConcurrentHashMap<>();
     private final Set<Long> onWrongThread = ConcurrentHashMap.newKeySet();
@@ -60,9 +70,13 @@ final class MisbehavingOps extends ForwardingOperations<NullCmd, NullQueue> {
     /** The wrapper's own legitimate operations that were refused (must stay 0). */
     final AtomicLong ownRefused = new AtomicLong();
 
-    MisbehavingOps(Operations<NullCmd, NullQueue> inner, int irqmode, long seed, String name) {
+    MisbehavingOps(Operations<NullCmd, NullQueue> inner, int irqmode, long seed, String name, Ownership mode) {
         super(inner);
         this.irqmode = irqmode;
+        // REFCOUNT's handle is a pointer shared by every issue of a tag: a late end may hit the
+        // tag's next request (docs/OWNERSHIP.md), so nothing is injected that it cannot refuse.
+        this.injectEnds = mode != Ownership.REFCOUNT;
+        this.dropLeaked = mode == Ownership.REFCOUNT || mode == Ownership.OWNED;
         this.random = new Random(seed);
         this.wrongThread = new Thread(this::wrongThreadLoop, "torture-" + name + "-wrong-thread");
         this.wrongThread.setDaemon(true);
@@ -84,6 +98,9 @@ final class MisbehavingOps extends ForwardingOperations<NullCmd, NullQueue> {
         if (r < LEAK) {
             leaks.incrementAndGet();
             leaked.put(key(rq), rq);
+            if (dropLeaked) {
+                rq.release();
+            }
             return BlkStatus.OK; // never processed: the timeout handler ends it
         }
         if (r < LEAK + WRONG_THREAD) {
@@ -103,6 +120,9 @@ final class MisbehavingOps extends ForwardingOperations<NullCmd, NullQueue> {
     /** The request's issue is over (ended, requeued, or released to the timeout): misbehave with its handle. */
     private void afterOwnEnd(RequestRef<NullCmd> rq) {
         double r = roll();
+        if (!injectEnds) {
+            return;
+        }
         if (r < DOUBLE_END) {
             doubleEnds.incrementAndGet();
             injected(rq.end(BlkStatus.IOERR));
@@ -112,7 +132,7 @@ final class MisbehavingOps extends ForwardingOperations<NullCmd, NullQueue> {
     }
 
     private void maybeStaleEnd() {
-        if (roll() >= STALE_END) {
+        if (roll() >= STALE_END || !injectEnds) {
             return;
         }
         RequestRef<NullCmd> old = graveyard.getAndSet(random.nextInt(graveyard.length()), null);

@@ -247,7 +247,7 @@ public final class KitConfig {
             }
             range("iosPerSubmitter", iosPerSubmitter, 1, 10_000_000);
             if (ownership == null) {
-                throw new IllegalArgumentException("ownership must not be null: allowed off, checked, debug");
+                throw new IllegalArgumentException("ownership must not be null: allowed " + Ownership.ALLOWED);
             }
             duration("requestTimeout", requestTimeout, Duration.ofMillis(10), Duration.ofHours(1));
             duration("faultTimeout", faultTimeout, Duration.ofMillis(10), Duration.ofHours(1));

@@ -53,7 +53,7 @@ public class NullBlkBench {
     @Param({"raw", "safe"})
     public String driver;
 
-    @Param({"off", "checked", "debug"})
+    @Param({"off", "checked", "debug", "refcount", "hpref", "owned"})
     public String ownership;
 
     @Param({"0", "1"})

@@ -37,4 +37,14 @@ public abstract class SpiBridge {
     protected abstract int requestsAllocated(GenDisk disk);
 
     protected abstract String initLeftover(Request rq);
+
+    protected abstract int lvRef(Request rq);
+
+    protected abstract boolean casRef(Request rq, int expect, int update);
+
+    protected abstract void refSet(Request rq, int v);
+
+    protected abstract void endRequestPutDone(Request rq, jblk.blockcore.BlkStatus status);
+
+    protected abstract jblk.blockcore.HazardPointers hazards(Request rq);
 }
