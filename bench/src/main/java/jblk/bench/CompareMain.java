@@ -66,7 +66,8 @@ public final class CompareMain implements Callable<Integer> {
             completionCandidates = WorkloadNames.class)
     String workloads = "all";
 
-    @Option(names = "--variants", description = "comma list of raw, off, checked, debug (default: all four)")
+    @Option(names = "--variants", description = "comma list of raw, off, checked (the generation strategy), debug,"
+            + " refcount, hpref, owned (default: ${DEFAULT-VALUE}; docs/OWNERSHIP.md compares the strategies)")
     String variants = "raw,off,checked,debug";
 
     @Option(names = "--mb-size", description = "MiB of the memory-backed workloads' device (default: ${DEFAULT-VALUE})")

@@ -9,7 +9,11 @@ import java.util.List;
 enum ComparePair {
     CHECKED_VS_OFF(Variant.CHECKED, Variant.OFF, true),
     OFF_VS_RAW(Variant.OFF, Variant.RAW, true),
-    DEBUG_VS_OFF(Variant.DEBUG, Variant.OFF, false);
+    DEBUG_VS_OFF(Variant.DEBUG, Variant.OFF, false),
+    /** The other ownership strategies (issue 11), when asked for with --variants: no target, gated like checked. */
+    REFCOUNT_VS_OFF(Variant.REFCOUNT, Variant.OFF, true),
+    HPREF_VS_OFF(Variant.HPREF, Variant.OFF, true),
+    OWNED_VS_OFF(Variant.OWNED, Variant.OFF, true);
 
     final Variant a;
     final Variant b;

@@ -95,7 +95,10 @@ final class CompareText {
 
     private static String otherLine(CompareReport r) {
         List<String> parts = new ArrayList<>();
-        for (ComparePair p : new ComparePair[] {ComparePair.OFF_VS_RAW, ComparePair.DEBUG_VS_OFF}) {
+        for (ComparePair p : ComparePair.values()) {
+            if (p == ComparePair.CHECKED_VS_OFF) {
+                continue; // the first line's
+            }
             if (!r.pairs().contains(p)) {
                 continue;
             }

@@ -7,14 +7,15 @@ import org.junit.jupiter.api.Test;
 
 /** The rounds' order: A B C D, D C B A, ...: each pair runs once in each order per two rounds. */
 class AbbaOrderTest {
-    private static final List<Variant> ALL = List.of(Variant.values());
+    private static final List<Variant> ALL = Variant.DEFAULT;
 
     @Test
     void evenRoundsAsGivenOddRoundsReversed() {
         assertEquals(List.of(Variant.RAW, Variant.OFF, Variant.CHECKED, Variant.DEBUG), AbbaOrder.of(ALL, 0));
         assertEquals(List.of(Variant.DEBUG, Variant.CHECKED, Variant.OFF, Variant.RAW), AbbaOrder.of(ALL, 1));
         assertEquals(AbbaOrder.of(ALL, 0), AbbaOrder.of(ALL, 6));
-        assertEquals(ALL, List.of(Variant.values()), "the caller's list is not reordered");
+        assertEquals(List.of(Variant.RAW, Variant.OFF, Variant.CHECKED, Variant.DEBUG), ALL,
+                "the caller's list is not reordered");
     }
 
     @Test
@@ -37,7 +38,7 @@ class AbbaOrderTest {
         for (int r = 0; r < 2; r++) {
             List<Variant> o = AbbaOrder.of(ALL, r);
             for (ComparePair p : ComparePair.values()) {
-                if (p != ComparePair.DEBUG_VS_OFF) {
+                if (p.in(ALL) && p != ComparePair.DEBUG_VS_OFF) {
                     assertEquals(1, Math.abs(o.indexOf(p.a) - o.indexOf(p.b)), p + " side by side in " + o);
                 }
             }

@@ -96,6 +96,20 @@ class CompareMainTest {
         assertTrue(!o.contains("\r"), "no progress line when stdout is not a terminal");
     }
 
+    /** Issue 11: every ownership strategy runs as a variant, each compared with off in its own verdict. */
+    @Test
+    void everyOwnershipStrategyRunsAsAVariant() {
+        BenchMainTest.Outcome r = compare("--runtime", "0.05", "--rounds", "2", "--min-sets", "1", "--max-time", "1",
+                "--warmup", "0.05", "--workloads", "irqmode=0", "--variants", "off,checked,refcount,hpref,owned",
+                "--chart", "none");
+        assertEquals(0, r.status(), r.err());
+        String o = r.out();
+        for (String v : new String[] {"refcount", "hpref", "owned"}) {
+            assertTrue(o.matches("(?s).*\\nirqmode=0 +" + v + " .*"), v + " in the table: " + o);
+            assertTrue(o.contains("\n  irqmode=0: " + v + " costs "), v + "'s verdict: " + o);
+        }
+    }
+
     @Test
     void badOptionsExitNonZeroWithOneClearMessage() {
         BenchMainTest.Outcome r = compare("--workloads", "irqmode=9");
@@ -104,7 +118,8 @@ class CompareMainTest {
                 r.err());
         r = compare("--variants", "raw,fast");
         assertEquals(2, r.status());
-        assertTrue(r.err().contains("variant 'fast' is invalid: allowed raw, off, checked, debug"), r.err());
+        assertTrue(r.err().contains("variant 'fast' is invalid: allowed " + Variant.ALLOWED), r.err());
+        assertTrue(Variant.ALLOWED.startsWith("raw, off, checked, debug, refcount"), Variant.ALLOWED);
         r = compare("--runtime", "0");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--runtime=0.0 is out of range"), r.err());

@@ -60,6 +60,10 @@ class HotPathShapeTest {
                 outOfLine.add(a.substring(a.indexOf(',') + 1));
             }
         }
+        // not per I/O: the tag iterators run on kblockd once per scan (or per stat read), and the
+        // warm-up's inflight reader compiled them with another callback than the timeout scan's
+        outOfLine.addAll(List.of("jblk.blockcore.Tags::forEachBusy", "jblk.blockcore.Tags::forEachBusyPinned",
+                "jblk.blockcore.TimeoutScanner::"));
         List<String> after = new ArrayList<>();
         int c2 = 0;
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
@@ -67,7 +71,7 @@ class HotPathShapeTest {
             Matcher m = NOT_ENTRANT.matcher(line);
             // tier 4 only: C1 code made not entrant when C2's arrives is the normal tiering, not a shape change
             if (m.find() && m.group(2).equals("4") && Long.parseLong(m.group(1)) > warmEndMs
-                    && !outOfLine.contains(m.group(3))) {
+                    && outOfLine.stream().noneMatch(m.group(3)::startsWith)) {
                 after.add(line.trim());
             }
         }
