@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import jblk.blockcore.GenDisk;
 import jblk.blockcore.SwQueue;
 import jblk.nullblk.NullBlkModule;
@@ -219,7 +218,7 @@ public final class CompareWorker {
         Thread t = new Thread(() -> {
             while (!stop.get()) {
                 disk.inflight();
-                LockSupport.parkNanos(20_000);
+                Thread.yield(); // often: an iterator must hold a request while it ends, many times
             }
         }, "warmup-inflight-reader");
         t.setDaemon(true);
