@@ -42,10 +42,10 @@ public final class Json {
     public static Object at(Object root, Object... path) {
         Object cur = root;
         for (Object p : path) {
-            if (p instanceof Integer && cur instanceof List) {
-                cur = ((List<?>) cur).get((Integer) p);
-            } else if (cur instanceof Map) {
-                cur = ((Map<?, ?>) cur).get(String.valueOf(p));
+            if (p instanceof Integer i && cur instanceof List<?> l) {
+                cur = l.get(i);
+            } else if (cur instanceof Map<?, ?> m) {
+                cur = m.get(String.valueOf(p));
             } else {
                 throw new IllegalArgumentException("no " + p + " in " + (cur == null ? "null"
                         : cur.getClass().getSimpleName()));
@@ -82,10 +82,10 @@ public final class Json {
 
     /** {@code o} as a number; an error naming what it is otherwise. */
     public static double num(Object o) {
-        if (!(o instanceof Double)) {
+        if (!(o instanceof Double d)) {
             throw new IllegalArgumentException("JSON: not a number: " + o);
         }
-        return (Double) o;
+        return d;
     }
 
     private Object document() {
@@ -110,9 +110,9 @@ public final class Json {
             case '"':
                 return string();
             case 't':
-                return literal("true", Boolean.TRUE);
+                return literal("true", true);
             case 'f':
-                return literal("false", Boolean.FALSE);
+                return literal("false", false);
             case 'n':
                 return literal("null", null);
             default:

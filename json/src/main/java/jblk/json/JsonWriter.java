@@ -13,6 +13,10 @@ public final class JsonWriter {
     private int depth;
     private boolean first = true;
 
+    /** An empty document; the first value written is its root. */
+    public JsonWriter() {
+    }
+
     public JsonWriter beginObject() {
         return open('{');
     }

@@ -20,7 +20,7 @@ class JsonTest {
         Object j = Json.parseToolOutput(text);
         assertEquals(23456.78, Json.number(j, "jobs", 0, "read", "iops"));
         assertEquals(41984.0, Json.number(j, "jobs", 0, "read", "clat_ns", "percentile", "99.000000"));
-        assertEquals(Boolean.TRUE, Json.at(j, "jobs", 0, "ok"));
+        assertEquals(true, Json.at(j, "jobs", 0, "ok"));
         assertEquals("a\"b\u00e9\n", Json.at(j, "jobs", 0, "esc"));
         assertEquals(-1500.0, Json.number(j, "jobs", 0, "neg"));
         assertEquals(null, ((Map<?, ?>) Json.at(j, "jobs", 0)).get("none"));
