@@ -32,7 +32,7 @@ class FioVerifyTest {
 
     @ParameterizedTest(name = "{0} driver, ownership {1}, {2}, polling {3} us")
     @CsvSource({
-        "SAFE, CHECKED, irqmode=1 submit_queues=2,       50",
+        "SAFE, GENERATION, irqmode=1 submit_queues=2,       50",
         "RAW,  OFF,     irqmode=0,                       50",
         "SAFE, OFF,     irqmode=2 completion_nsec=20000, 0"})
     void randwriteVerifyPasses(DriverKind driver, Ownership own, String irq, long spinUs) throws Exception {
