@@ -37,8 +37,10 @@ public final class SafeRig {
         final ThreadLocal<SwQueue> ctx;
 
         Lane(Ownership mode, String name) {
-            this.set = TagSet.builder(new CaptureOps()).nrHwQueues(1).queueDepth(LANE_DEPTH).ownership(mode)
-                    .timeout(Duration.ofHours(1)).build();
+            // no scheduler (BLK_MQ_F_NO_SCHED_BY_DEFAULT): the rig's submit must reach the capture
+            // driver on the submitting thread; mq-deadline would let the other lane's thread dispatch it
+            this.set = TagSet.builder(new CaptureOps()).noSchedByDefault(true).nrHwQueues(1).queueDepth(LANE_DEPTH)
+                    .ownership(mode).timeout(Duration.ofHours(1)).build();
             this.disk = new GenDiskBuilder().capacitySectors(1L << 30).iostats(false).build(name, set);
             this.ctx = ThreadLocal.withInitial(disk::openQueue);
         }
