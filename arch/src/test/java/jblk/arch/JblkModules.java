@@ -21,7 +21,7 @@ public final class JblkModules implements LocationProvider {
     static final Map<String, List<String>> PACKAGES = new LinkedHashMap<>();
 
     static {
-        PACKAGES.put("blockcore", List.of("jblk.blockcore", "jblk.sbitmap"));
+        PACKAGES.put("blockcore", List.of("jblk.blockcore"));
         PACKAGES.put("safety", List.of("jblk.safety"));
         PACKAGES.put("testkit", List.of("jblk.testkit"));
         PACKAGES.put("json", List.of("jblk.json"));

@@ -10,7 +10,7 @@ import com.tngtech.archunit.lang.EvaluationResult;
 import jblk.blockcore.archfixture.ImportsUpward;
 import jblk.nullblk.NullBlk;
 import jblk.nullblk.archfixture.UsesSpi;
-import jblk.sbitmap.archfixture.KnowsRequests;
+import jblk.blockcore.sbitmap.archfixture.KnowsRequests;
 import jblk.testkit.archfixture.UsesRaceAccess;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package jblk.blockcore;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import jblk.sbitmap.SBitmapQueue;
+import jblk.blockcore.sbitmap.SBitmapQueue;
 
 /**
  * Models block/blk-mq-debugfs.c: the text of /sys/kernel/debug/block/&lt;disk&gt;/ for one disk, in

@@ -1,6 +1,6 @@
 package jblk.blockcore;
 
-import jblk.sbitmap.SBitmapQueue;
+import jblk.blockcore.sbitmap.SBitmapQueue;
 
 /**
  * Models {@code hctx->sched_tags} (block/blk-mq-sched.c, {@code blk_mq_sched_alloc_map_and_rqs}):

@@ -2,7 +2,7 @@ package jblk.blockcore;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import jblk.sbitmap.SBitmapQueue;
+import jblk.blockcore.sbitmap.SBitmapQueue;
 
 /**
  * Models {@code struct blk_mq_ctx} (the per-CPU software queue) together with the submitter's

@@ -1,7 +1,7 @@
 package jblk.blockcore;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import jblk.sbitmap.SBitmapQueue;
+import jblk.blockcore.sbitmap.SBitmapQueue;
 
 /**
  * Models {@code struct blk_mq_tags}: one tag space (per hardware queue, or one for all of them with

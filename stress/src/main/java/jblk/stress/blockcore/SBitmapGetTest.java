@@ -3,7 +3,7 @@ package jblk.stress.blockcore;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import jblk.sbitmap.SBitmapQueue;
+import jblk.blockcore.sbitmap.SBitmapQueue;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;

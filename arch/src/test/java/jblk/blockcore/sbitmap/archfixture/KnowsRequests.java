@@ -1,4 +1,4 @@
-package jblk.sbitmap.archfixture;
+package jblk.blockcore.sbitmap.archfixture;
 
 import jblk.blockcore.Request;
 

@@ -1,4 +1,4 @@
-package jblk.sbitmap;
+package jblk.blockcore.sbitmap;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
