@@ -10,8 +10,10 @@ import jblk.blockcore.ReqOp;
  * {@code null_handle_flush}, {@code null_handle_discard}): a sparse {@link PageStore} of data and,
  * with {@code cache_size}, a write-back cache in front of it that FUA bypasses and FLUSH drains.
  *
- * <p>Without a cache, transfers take no lock at all. The cache, like the kernel's, is one
- * structure per device guarded by one lock (it is a small, optional feature; the data path is not).
+ * <p>Without a cache, transfers take no lock at all. With the cache, every transfer and zeroing
+ * holds one lock per device for its whole length, as the kernel holds {@code nullb->lock}: the
+ * cache moves pages into the data store, so no page-level step may interleave with another
+ * request's (it is a small, optional feature; the lock-free data path is not).
  */
 final class MemoryBacking {
     /** {@code FREE_BATCH}: pages written back per round when the cache is full. */
@@ -42,52 +44,54 @@ final class MemoryBacking {
         return cache != null;
     }
 
-    /** READ or WRITE of {@code bytes} at {@code sector} through {@code buf[off..]}. */
+    /**
+     * READ or WRITE of {@code bytes} at {@code sector} through {@code buf[off..]}. With the cache,
+     * the whole transfer holds the lock, as the kernel holds {@code nullb->lock}: a write-back swaps
+     * a data page while I/O to other sectors of that page may be running (a FUA write into the
+     * page being swapped out was lost).
+     */
     BlkStatus transfer(ReqOp op, long sector, int bytes, ByteBuffer buf, int off, int flags) {
-        if (op == ReqOp.WRITE && (flags & ReqFlags.PREFLUSH) != 0 && cache != null) {
-            flush();
+        if (cache == null) {
+            return transferPages(op, sector, bytes, buf, off, false);
         }
+        synchronized (cacheLock) {
+            if (op == ReqOp.WRITE && (flags & ReqFlags.PREFLUSH) != 0) {
+                writeBack(cacheCount);
+            }
+            return transferPages(op, sector, bytes, buf, off, (flags & ReqFlags.FUA) != 0);
+        }
+    }
+
+    /** The page-by-page copy; with the cache, the caller holds its lock. */
+    private BlkStatus transferPages(ReqOp op, long sector, int bytes, ByteBuffer buf, int off, boolean fua) {
         long pos = sector << 9;
         int done = 0;
-        boolean fua = (flags & ReqFlags.FUA) != 0;
         while (done < bytes) {
             long idx = (pos + done) >>> PagePool.PAGE_SHIFT;
             int inPage = (int) ((pos + done) & (PagePool.PAGE_SIZE - 1));
             int len = Math.min(PagePool.PAGE_SIZE - inPage, bytes - done);
             if (op == ReqOp.READ) {
-                if (cache != null) {
-                    synchronized (cacheLock) {
-                        int h = cache.lookup(idx);
-                        if (h >= 0) {
-                            cache.read(h, inPage, buf, off + done, len);
-                        } else {
-                            data.read(data.lookup(idx), inPage, buf, off + done, len);
-                        }
-                    }
+                int h = cache != null ? cache.lookup(idx) : -1;
+                if (h >= 0) {
+                    cache.read(h, inPage, buf, off + done, len);
                 } else {
                     data.read(data.lookup(idx), inPage, buf, off + done, len);
                 }
             } else if (cache != null && !fua) {
-                synchronized (cacheLock) {
-                    int h = cachePage(idx);
-                    if (h < 0) {
-                        return BlkStatus.NOSPC;
-                    }
-                    cache.write(h, inPage, buf, off + done, len);
+                int h = cachePage(idx);
+                if (h < 0) {
+                    return BlkStatus.NOSPC;
                 }
+                cache.write(h, inPage, buf, off + done, len);
             } else {
                 int h = data.lookupOrAlloc(idx);
                 if (h < 0) {
                     return BlkStatus.NOSPC;
                 }
                 data.write(h, inPage, buf, off + done, len);
-                if (cache != null) {
-                    synchronized (cacheLock) {
-                        int c = cache.lookup(idx);
-                        if (c >= 0) {
-                            cache.write(c, inPage, buf, off + done, len); // keep the cached copy current
-                        }
-                    }
+                int c = cache != null ? cache.lookup(idx) : -1;
+                if (c >= 0) {
+                    cache.write(c, inPage, buf, off + done, len); // keep the cached copy current
                 }
             }
             done += len;
@@ -152,6 +156,16 @@ final class MemoryBacking {
      * pages are freed (holes read as zeros), partial pages zeroed.
      */
     BlkStatus zeroRange(long sector, long bytes, boolean unmap) {
+        if (cache == null) {
+            return zeroPages(sector, bytes, unmap);
+        }
+        synchronized (cacheLock) { // a write-back must not bring back a page this is zeroing
+            return zeroPages(sector, bytes, unmap);
+        }
+    }
+
+    /** The page-by-page zeroing; with the cache, the caller holds its lock. */
+    private BlkStatus zeroPages(long sector, long bytes, boolean unmap) {
         long pos = sector << 9;
         long done = 0;
         while (done < bytes) {
@@ -160,14 +174,12 @@ final class MemoryBacking {
             int len = (int) Math.min(PagePool.PAGE_SIZE - inPage, bytes - done);
             boolean whole = len == PagePool.PAGE_SIZE;
             if (cache != null) {
-                synchronized (cacheLock) {
-                    if (whole) {
-                        cache.remove(idx);
-                    } else {
-                        int c = cache.lookup(idx);
-                        if (c >= 0) {
-                            cache.zero(c, inPage, len);
-                        }
+                if (whole) {
+                    cache.remove(idx);
+                } else {
+                    int c = cache.lookup(idx);
+                    if (c >= 0) {
+                        cache.zero(c, inPage, len);
                     }
                 }
             }
