@@ -108,6 +108,7 @@ public final class BlkMq {
             }
             HwQueue hctx = rq.hctx;
             if (rq.countedActive) {
+                AtomicTally.count(AtomicTally.HCTX);
                 hctx.share.nrActive.decrementAndGet();
             }
             if (nrTags == IoCompBatch.TAG_COMP_BATCH || hctx != cur) {
@@ -171,6 +172,7 @@ public final class BlkMq {
             freeSched(rq, hctx); // before the driver tag: a freeze waits on that one
         }
         if (rq.countedActive) {
+            AtomicTally.count(AtomicTally.HCTX);
             hctx.share.nrActive.decrementAndGet();
         }
         SwQueue ctx = rq.ctx;

@@ -47,7 +47,8 @@ abstract class CompletionThread implements Runnable {
         do {
             h = incoming.get();
             rq.ipiNext = h;
-        } while (!incoming.compareAndSet(h, rq)); // publishes rq and ipiNext; pairs with takeAll's getAndSet
+            // the CAS publishes rq and ipiNext; pairs with takeAll's getAndSet
+        } while (!AtomicTally.tally(AtomicTally.COMPLETION_LIST, incoming.compareAndSet(h, rq)));
         if (h == null && sleeping) {
             LockSupport.unpark(thread);
         }
@@ -58,6 +59,7 @@ abstract class CompletionThread implements Runnable {
         if (incoming.get() == null) {
             return null; // a read, not a write: idle polling must not steal the producers' line
         }
+        AtomicTally.count(AtomicTally.COMPLETION_LIST);
         Request list = incoming.getAndSet(null);
         Request rev = null;
         while (list != null) {

@@ -54,8 +54,9 @@ final class DiskStats {
     /** {@code update_io_ticks}: at most one CAS per millisecond, whoever gets there first. */
     private void updateIoTicks(long nowMs, boolean end) {
         long stamp = stampMs.get();
-        if (nowMs > stamp && stampMs.compareAndSet(stamp, nowMs)) {
+        if (nowMs > stamp && AtomicTally.tally(AtomicTally.STATS, stampMs.compareAndSet(stamp, nowMs))) {
             if (end || inFlight() > 0) { // at start the new request is not counted yet
+                AtomicTally.count(AtomicTally.STATS);
                 ioTicksMs.addAndGet(nowMs - stamp);
             }
         }

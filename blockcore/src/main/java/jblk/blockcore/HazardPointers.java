@@ -57,7 +57,8 @@ public final class HazardPointers {
             // highest slot ever used on every tag it hands out, so slots stay packed at the start
             // (a home slot at threadId % 64 made that 20-odd loads per request, ~14 ns).
             for (int i = 0; i < n; i++) {
-                if (SLOT.getVolatile(slots, i) == null && SLOT.compareAndSet(slots, i, null, rq)) {
+                if (SLOT.getVolatile(slots, i) == null
+                        && AtomicTally.tally(AtomicTally.HAZARD, SLOT.compareAndSet(slots, i, null, rq))) {
                     raiseUsed(i + 1);
                     // The CAS above published the slot (full fence); this volatile read pairs with
                     // the end's CAS of rq->ref to zero (Request.casRef / refPutAndTest).
@@ -93,7 +94,7 @@ public final class HazardPointers {
 
     private void raiseUsed(int atLeast) {
         int u;
-        while ((u = used) < atLeast && !USED.compareAndSet(this, u, atLeast)) {
+        while ((u = used) < atLeast && !AtomicTally.tally(AtomicTally.HAZARD, USED.compareAndSet(this, u, atLeast))) {
             Thread.onSpinWait();
         }
     }

@@ -107,6 +107,7 @@ public final class HwQueue extends HwQueuePad1 {
 
     /** {@code blk_mq_stop_hw_queue}: no dispatch until started again; submissions queue up. */
     public void stop() {
+        AtomicTally.count(AtomicTally.HCTX);
         STATE.getAndBitwiseOr(this, STOPPED);
     }
 
@@ -115,6 +116,7 @@ public final class HwQueue extends HwQueuePad1 {
         if ((state & STOPPED) == 0) {
             return;
         }
+        AtomicTally.count(AtomicTally.HCTX);
         STATE.getAndBitwiseAnd(this, ~STOPPED);
         run(async || set.blocking);
     }
@@ -203,13 +205,16 @@ public final class HwQueue extends HwQueuePad1 {
 
     /** Runs in the calling thread, inside a dispatch section of its own (see {@link RequestQueue#quiesce()}). */
     void runSync() {
+        AtomicTally.count(AtomicTally.HCTX);
         runners.incrementAndGet(); // the atomic orders our entry before the quiesce check below
         try {
             if (!q.isQuiesced() && !isStopped()) {
+                AtomicTally.count(AtomicTally.HCTX);
                 runs.incrementAndGet();
                 dispatchRequests();
             }
         } finally {
+            AtomicTally.count(AtomicTally.HCTX);
             runners.decrementAndGet();
         }
     }
@@ -338,6 +343,8 @@ public final class HwQueue extends HwQueuePad1 {
             return true;
         }
         // Whatever bounces from here waits for a completion (DEV_RESOURCE) or a delay.
+        AtomicTally.count(AtomicTally.HCTX);
+        AtomicTally.count(AtomicTally.HCTX);
         STATE.getAndBitwiseOr(this, SCHED_RESTART);
         return dispatchRqList(list);
     }
@@ -392,6 +399,7 @@ public final class HwQueue extends HwQueuePad1 {
         // SCHED_RESTART. Pairs with schedRestart (blk_mq_sched_restart): its CAS clears the bit,
         // then its run reads the dispatch list; so either we see the bit clear and run, or the
         // restart sees our list.
+        AtomicTally.count(AtomicTally.FENCE);
         VarHandle.fullFence();
         if ((state & SCHED_RESTART) == 0) {
             run(true);
@@ -400,6 +408,7 @@ public final class HwQueue extends HwQueuePad1 {
         } else if (!hasStartedRequests()) {
             // DEV_RESOURCE with nothing in flight here: no completion will restart the queue. The
             // kernel would hang until the driver restarts it; jblk counts the stall and retries.
+            AtomicTally.count(AtomicTally.HCTX);
             devResourceStalls.incrementAndGet();
             delayRun(RESOURCE_DELAY_NS);
         }
@@ -420,6 +429,7 @@ public final class HwQueue extends HwQueuePad1 {
             return ret;
         }
         if (isBounce(ret)) {
+            AtomicTally.count(AtomicTally.HCTX);
             busyReturns.incrementAndGet();
             updateDispatchBusy(true);
             BlkMq.requeueState(rq); // __blk_mq_requeue_request
@@ -493,7 +503,8 @@ public final class HwQueue extends HwQueuePad1 {
      */
     void schedRestart() {
         int s = state;
-        if ((s & SCHED_RESTART) != 0 && STATE.compareAndSet(this, s, s & ~SCHED_RESTART)) {
+        if ((s & SCHED_RESTART) != 0
+                && AtomicTally.tally(AtomicTally.HCTX, STATE.compareAndSet(this, s, s & ~SCHED_RESTART))) {
             run(true);
         }
     }
@@ -504,8 +515,10 @@ public final class HwQueue extends HwQueuePad1 {
 
     void setInactive(boolean on) {
         if (on) {
+            AtomicTally.count(AtomicTally.HCTX);
             STATE.getAndBitwiseOr(this, INACTIVE);
         } else {
+            AtomicTally.count(AtomicTally.HCTX);
             STATE.getAndBitwiseAnd(this, ~INACTIVE);
         }
     }

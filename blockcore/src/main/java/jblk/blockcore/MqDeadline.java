@@ -251,6 +251,7 @@ final class MqDeadline implements Elevator {
     @Override
     public void finishRequest(Request rq) {
         if ((rq.elvSeq & COUNTED) != 0) {
+            AtomicTally.count(AtomicTally.SCHED);
             perPrio[(int) (rq.elvSeq & PRIO_MASK)].completed.incrementAndGet();
         }
     }

@@ -148,7 +148,7 @@ public final class Request extends RequestPad3 {
 
     /** CAS (volatile): the timeout scanner's RQF_TIMED_OUT decision against a completion. */
     boolean casWord(long expect, long update) {
-        return WORD.compareAndSet(this, expect, update);
+        return AtomicTally.tally(AtomicTally.RQ_WORD, WORD.compareAndSet(this, expect, update));
     }
 
     /**
@@ -183,7 +183,7 @@ public final class Request extends RequestPad3 {
     boolean refIncNotZero() {
         int r = (int) REF.getVolatile(this);
         while (r != 0) {
-            int seen = (int) REF.compareAndExchange(this, r, r + 1);
+            int seen = AtomicTally.tally(AtomicTally.RQ_REF, (int) REF.compareAndExchange(this, r, r + 1));
             if (seen == r) {
                 return true;
             }
@@ -198,14 +198,14 @@ public final class Request extends RequestPad3 {
      * Pairs with {@link #refIncNotZero} and with the other puts.
      */
     boolean refPutAndTest() {
-        int old = (int) REF.getAndAdd(this, -1);
+        int old = AtomicTally.tally(AtomicTally.RQ_REF, (int) REF.getAndAdd(this, -1));
         assert old > 0 : "req_ref_put_and_test on a request with no reference: tag " + tag;
         return old == 1;
     }
 
     /** CAS on {@code rq->ref} (volatile): the binding SPI's ownership decision for hpref. */
     boolean casRef(int expect, int update) {
-        return REF.compareAndSet(this, expect, update);
+        return AtomicTally.tally(AtomicTally.RQ_REF, REF.compareAndSet(this, expect, update));
     }
 
     @Override

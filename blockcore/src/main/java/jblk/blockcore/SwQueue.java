@@ -172,6 +172,7 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
                 continue;
             }
             if (shared) {
+                AtomicTally.count(AtomicTally.HCTX);
                 hctx.share.nrActive.incrementAndGet();
             }
             // blk_queue_enter: the tag CAS above and this volatile read are both sequentially
@@ -254,6 +255,7 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
     /** Gives back a tag taken while the queue froze or was reconfigured; false if the bio was completed. */
     private boolean backOff(Bio bio, HwQueue hctx, Tags tags, int tag, boolean shared, boolean inSection) {
         if (shared) {
+            AtomicTally.count(AtomicTally.HCTX);
             hctx.share.nrActive.decrementAndGet();
         }
         tags.putTag(tag);
@@ -382,6 +384,7 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
         // No tag CAS follows the entry here, so fence it explicitly: orders enterSection's store
         // before the isQuiesced read below. Pairs with RequestQueue.quiesce (its quiesceDepth store,
         // then its sectionSeq reads).
+        AtomicTally.count(AtomicTally.FENCE);
         VarHandle.fullFence();
         try {
             if (q.elevator != null && list.peek().schedTag >= 0) {
@@ -529,6 +532,7 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
             } else {
                 pending[t].add(rq);
             }
+            AtomicTally.count(AtomicTally.CTX);
             PENDING.getAndBitwiseOr(this, 1 << t);
         }
     }
@@ -546,6 +550,7 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
             RequestList l = pending[type.ordinal()];
             Request rq = l.poll();
             if (l.isEmpty()) {
+                AtomicTally.count(AtomicTally.CTX);
                 PENDING.getAndBitwiseAnd(this, ~(1 << type.ordinal()));
             }
             return rq;
@@ -556,6 +561,7 @@ public final class SwQueue extends SwQueuePad2 implements AutoCloseable {
         RequestList l = new RequestList();
         synchronized (pending) {
             l.addAll(pending[type.ordinal()]);
+            AtomicTally.count(AtomicTally.CTX);
             PENDING.getAndBitwiseAnd(this, ~(1 << type.ordinal()));
         }
         return l;

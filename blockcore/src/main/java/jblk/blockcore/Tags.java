@@ -64,6 +64,7 @@ public final class Tags {
     }
 
     private int getTagNoScan(int hint, boolean reserved) {
+        AtomicTally.count(AtomicTally.TAG_GET); // sbitmap's CAS (a contended retry is not seen here)
         if (reserved) {
             return breservedTags.get(hint);
         }
@@ -93,6 +94,7 @@ public final class Tags {
 
     /** {@code blk_mq_put_tag}; {@code local}: freed by the submitting thread itself. */
     void putTag(int tag, boolean local) {
+        AtomicTally.count(AtomicTally.TAG_PUT);
         if (tag >= nrReservedTags) {
             bitmapTags.clear(tag - nrReservedTags, local);
         } else {

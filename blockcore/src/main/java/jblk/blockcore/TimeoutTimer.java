@@ -42,7 +42,7 @@ final class TimeoutTimer {
         long cur = expiresMs;
         while (cur == NOT_PENDING || expiry - cur <= -SLACK_MS) {
             // mod_timer: a CAS, so a concurrent start or the timer work decides and we re-check.
-            if (EXPIRES.compareAndSet(this, cur, expiry)) {
+            if (AtomicTally.tally(AtomicTally.TIMER, EXPIRES.compareAndSet(this, cur, expiry))) {
                 return;
             }
             cur = expiresMs;
@@ -65,6 +65,6 @@ final class TimeoutTimer {
      * False if a start moved the timer meanwhile; that start's request keeps the queue busy.
      */
     boolean rearm(long firedAt, long nextMs) {
-        return EXPIRES.compareAndSet(this, firedAt, nextMs);
+        return AtomicTally.tally(AtomicTally.TIMER, EXPIRES.compareAndSet(this, firedAt, nextMs));
     }
 }

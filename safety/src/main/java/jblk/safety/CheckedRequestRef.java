@@ -1,5 +1,6 @@
 package jblk.safety;
 
+import jblk.blockcore.AtomicTally;
 import jblk.blockcore.spi.BindingCompletion;
 import static jblk.safety.OwnershipWord.ACCESS;
 import static jblk.safety.OwnershipWord.ARM_TIMER;
@@ -155,7 +156,7 @@ class CheckedRequestRef<T> extends RequestRef<T> {
         if (role == OwnershipWord.TIMEOUT) {
             return true; // a borrow holds no reference
         }
-        if (!RELEASED.compareAndSet(this, false, true)) {
+        if (!AtomicTally.tally(AtomicTally.HANDLE, RELEASED.compareAndSet(this, false, true))) {
             wrapper.vt.refused(this, EndOutcome.RELEASED, "release()");
             return false;
         }

@@ -2,6 +2,7 @@ package jblk.safety;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import jblk.blockcore.AtomicTally;
 import jblk.blockcore.Request;
 
 /**
@@ -57,11 +58,11 @@ final class RequestData<T> {
 
     /** CAS (volatile), returning the witness value. */
     int caeRefcount(int expect, int update) {
-        return (int) REFCOUNT.compareAndExchange(this, expect, update);
+        return AtomicTally.tally(AtomicTally.TOKEN, (int) REFCOUNT.compareAndExchange(this, expect, update));
     }
 
     /** Volatile get-and-add ({@code fetch_add} / {@code fetch_sub}). */
     int getAndAddRefcount(int delta) {
-        return (int) REFCOUNT.getAndAdd(this, delta);
+        return AtomicTally.tally(AtomicTally.TOKEN, (int) REFCOUNT.getAndAdd(this, delta));
     }
 }

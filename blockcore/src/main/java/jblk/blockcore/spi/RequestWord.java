@@ -1,6 +1,7 @@
 package jblk.blockcore.spi;
 
 import java.lang.invoke.VarHandle;
+import jblk.blockcore.AtomicTally;
 import jblk.blockcore.Request;
 import jblk.blockcore.RequestState;
 
@@ -41,7 +42,7 @@ public final class RequestWord {
 
     /** CAS (volatile): the one atomic a binding spends to decide an ownership race. */
     public static boolean casWord(Request rq, long expect, long update) {
-        return WORD.compareAndSet(rq, expect, update);
+        return AtomicTally.tally(AtomicTally.RQ_WORD, WORD.compareAndSet(rq, expect, update));
     }
 
     /** Release store: only for the request's owner; pairs with {@link #laWord}. */
