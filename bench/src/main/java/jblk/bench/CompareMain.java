@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -187,36 +189,59 @@ public final class CompareMain implements Callable<Integer> {
     }
 
     /**
-     * Sets of fresh workers, workload by workload, until {@link StopRule} ends each workload (its
-     * intervals are narrow enough) or the whole run (the next set would pass --max-time).
+     * Sets of fresh workers until {@link StopRule} ends each workload (its intervals are narrow
+     * enough) or the whole run (no workload's next set fits in --max-time). Every workload gets
+     * --min-sets first, round-robin; after that each set goes to the workload whose gated interval
+     * is widest, so the time goes where the answer is least sure (a quiet workload that reached the
+     * precision costs nothing more).
      */
     private void runSets(CompareReport report, List<String> workerArgs, Progress progress) throws Exception {
         StopRule rule = new StopRule(precision, maxTime, minSets);
         long start = System.nanoTime();
         Set<CompareWorkload> open = new LinkedHashSet<>(report.workloads);
         Map<CompareWorkload, Double> setS = new LinkedHashMap<>();
-        StopRule.Outcome outcome = StopRule.Outcome.CONTINUE;
-        while (!open.isEmpty() && outcome != StopRule.Outcome.MAX_TIME) {
+        while (true) {
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            List<CompareWorkload> candidates = new ArrayList<>();
             for (Iterator<CompareWorkload> it = open.iterator(); it.hasNext(); ) {
                 CompareWorkload w = it.next();
-                double elapsed = (System.nanoTime() - start) / 1e9;
                 StopRule.Outcome o = rule.decide(report.sets(w), report.widestHalfPts(w), elapsed,
                         setS.getOrDefault(w, 0.0));
                 if (o == StopRule.Outcome.PRECISION) {
                     it.remove();
-                    continue;
+                } else if (o == StopRule.Outcome.CONTINUE) {
+                    candidates.add(w);
                 }
-                if (o == StopRule.Outcome.MAX_TIME) {
-                    outcome = o;
-                    break;
-                }
-                long t = System.nanoTime();
-                runSet(report, w, report.sets(w), workerArgs, progress);
-                setS.put(w, (System.nanoTime() - t) / 1e9);
             }
+            CompareWorkload next = leastSure(candidates, report::sets, report::widestHalfPts, minSets);
+            if (next == null) {
+                break; // every workload reached the precision, or no next set fits in --max-time
+            }
+            long t = System.nanoTime();
+            runSet(report, next, report.sets(next), workerArgs, progress);
+            setS.put(next, (System.nanoTime() - t) / 1e9);
         }
         report.outcome = open.isEmpty() ? StopRule.Outcome.PRECISION : StopRule.Outcome.MAX_TIME;
         report.elapsedS = (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * The workload the next set goes to: one below {@code minSets} if any (fewest sets first, then
+     * list order), else the one whose widest gated interval is widest (unknown counts as widest).
+     */
+    static <W> W leastSure(List<W> candidates, ToIntFunction<W> sets, ToDoubleFunction<W> widestHalfPts,
+            int minSets) {
+        W best = null;
+        double bestKey = Double.NEGATIVE_INFINITY;
+        for (W w : candidates) {
+            int n = sets.applyAsInt(w);
+            double key = n < minSets ? 1e12 - n : Math.min(widestHalfPts.applyAsDouble(w), 1e9);
+            if (key > bestKey) {
+                bestKey = key;
+                best = w;
+            }
+        }
+        return best;
     }
 
     /** One set of fresh workers on {@code w}: start, set up and warm up together, then the rounds one run at a time. */
