@@ -81,7 +81,8 @@ public final class AtomicsMain implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (!AtomicTally.ON) {
-            throw new IllegalArgumentException("counting is off: run with -Djblk.countAtomics=true (./jblk atomics sets it)");
+            throw new IllegalArgumentException(
+                    "counting is off: run with -Djblk.countAtomics=true (./jblk atomics sets it)");
         }
         if (requests < 1 || requests > 10_000_000) {
             throw new IllegalArgumentException("--requests=" + requests + " is out of range: allowed 1..10000000");
@@ -103,7 +104,8 @@ public final class AtomicsMain implements Callable<Integer> {
     }
 
     private String config(int irq) {
-        return "iostats=0 poll_queues=0 submit_queues=1 irqmode=" + irq + (memoryBacked ? " memory_backed=1 size=16" : "");
+        return "iostats=0 poll_queues=0 submit_queues=1 irqmode=" + irq
+                + (memoryBacked ? " memory_backed=1 size=16" : "");
     }
 
     /** Atomics per request by site: a warm-up, then {@link #requests} reads at queue depth 1. */

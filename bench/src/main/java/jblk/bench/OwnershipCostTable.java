@@ -107,8 +107,8 @@ public final class OwnershipCostTable {
             Cell base = off.get(c.config());
             String over = base == null || c == base ? "-"
                     : String.format(Locale.ROOT, "%+.1f ± %.1f", c.ns - base.ns, Math.hypot(c.nsError, base.nsError));
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f ± %.1f | %s | %.1f |%n", c.ownership, c.irqmode,
-                    c.memoryBacked, c.ns, c.nsError, over, c.bytes));
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f ± %.1f | %s | %.1f |%n", c.ownership,
+                    c.irqmode, c.memoryBacked, c.ns, c.nsError, over, c.bytes));
         }
         if (!Double.isNaN(cas)) {
             sb.append(String.format(Locale.ROOT, "%nFloorBench.cas (one uncontended CAS): %.2f ns%n", 1000.0 / cas));
@@ -127,13 +127,15 @@ public final class OwnershipCostTable {
         if (base != null && refcount != null && hpref != null) {
             double r = refcount.ns - base.ns;
             double h = hpref.ns - base.ns;
-            String verdict = r <= 0 ? "inconclusive (refcount measured no cost over off)" : h <= r / 3 ? "met" : "MISSED";
-            sb.append(String.format(Locale.ROOT, "- hpref at most a third of refcount: hpref %+.1f ns, refcount %+.1f ns:"
-                    + " %s%n", h, r, verdict));
+            String verdict = r <= 0 ? "inconclusive (refcount measured no cost over off)"
+                    : h <= r / 3 ? "met" : "MISSED";
+            sb.append(String.format(Locale.ROOT, "- hpref at most a third of refcount: hpref %+.1f ns,"
+                    + " refcount %+.1f ns: %s%n", h, r, verdict));
         }
         if (base != null && owned != null) {
             double o = owned.ns - base.ns;
-            sb.append(String.format(Locale.ROOT, "- owned within 1 ns: %+.1f ns: %s%n", o, o <= 1.0 ? "met" : "MISSED"));
+            sb.append(String.format(Locale.ROOT, "- owned within 1 ns: %+.1f ns: %s%n", o,
+                    o <= 1.0 ? "met" : "MISSED"));
         }
         List<String> allocating = new ArrayList<>();
         for (Cell c : cells) {
