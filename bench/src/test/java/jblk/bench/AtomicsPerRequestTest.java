@@ -23,7 +23,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class AtomicsPerRequestTest {
-    private static final double EPS = 0.001;
+    /**
+     * Counting is per JVM, not per request: the timeout scan's references on a busy request and a
+     * request that ends across the snapshot show as a few thousandths; a strategy's atomic is 1.
+     */
+    private static final double EPS = 0.02;
 
     @Test
     void eachStrategyAddsTheAtomicsItClaims() throws Exception {
