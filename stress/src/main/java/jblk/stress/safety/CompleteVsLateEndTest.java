@@ -89,13 +89,15 @@ public class CompleteVsLateEndTest {
             p.ref.data().status = BlkStatus.OK;
             EndOutcome o = p.ref.complete();
             if (o == EndOutcome.ENDED) {
-                Await.until(() -> p.completeEnd != null);
+                Await.until(() -> p.completeEnd != null); // the callback's end is done
             }
             r.r1 = o;
+            StrategyRace.repairDoublePut(p.ref);
         }
 
         void lateEnd(LLLLL_Result r) {
             r.r2 = StrategyRace.end(p.ref, BlkStatus.IOERR);
+            StrategyRace.repairDoublePut(p.ref);
         }
 
         void check(LLLLL_Result r) {

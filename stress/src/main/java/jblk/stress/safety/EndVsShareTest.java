@@ -84,6 +84,7 @@ public class EndVsShareTest {
 
         void owner(LLLL_Result r) {
             r.r1 = StrategyRace.end(p.ref, BlkStatus.OK);
+            StrategyRace.repairDoublePut(p.ref);
         }
 
         void sharer(LLLL_Result r) {
@@ -96,6 +97,7 @@ public class EndVsShareTest {
             }
             String o = StrategyRace.end(s, BlkStatus.IOERR);
             r.r2 = o.equals("ENDED") || s.release() ? o : o + "_RELEASE_REFUSED";
+            StrategyRace.repairDoublePut(p.ref);
         }
 
         void check(LLLL_Result r) {

@@ -83,11 +83,13 @@ public class EndVsTimeoutTest {
         @Actor
         public void driverEnds(LLLL_Result r) {
             r.r1 = StrategyRace.end(p.ref, BlkStatus.OK);
+            StrategyRace.repairDoublePut(p.ref);
         }
 
         @Actor
         public void expires(LLLL_Result r) {
             r.r2 = RIG.expire(p);
+            StrategyRace.repairDoublePut(p.ref);
         }
 
         @Arbiter

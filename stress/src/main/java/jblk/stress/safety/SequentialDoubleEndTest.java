@@ -50,6 +50,7 @@ public final class SequentialDoubleEndTest {
         public void driver(LLLL_Result r) {
             String first = StrategyRace.end(p.ref, BlkStatus.OK);
             r.r1 = first.equals("ENDED") ? StrategyRace.end(p.ref, BlkStatus.IOERR) : "FIRST_" + first;
+            StrategyRace.repairDoublePut(p.ref);
         }
 
         @Actor

@@ -75,10 +75,12 @@ public class StaleHandleTest {
 
         void staleEnd(LLLLL_Result r) {
             r.r1 = StrategyRace.end(old.ref, BlkStatus.IOERR);
+            StrategyRace.repairDoublePut(next.ref);
         }
 
         void ownerEnd(LLLLL_Result r) {
             r.r2 = StrategyRace.end(next.ref, BlkStatus.OK);
+            StrategyRace.repairDoublePut(next.ref);
         }
 
         void check(LLLLL_Result r) {

@@ -39,6 +39,24 @@ final class StrategyRace {
         }
     }
 
+    /**
+     * Mode OFF, called by each actor after its ends of a sample (a no-op in the other modes): a double
+     * end's second put takes {@code rq->ref} to -1 (the kernel's refcount would warn of an underflow).
+     * The tag's next allocation sets it to 1 only after taking the tag, so a tag iterator's get and put
+     * in between (the timeout scan, every 100 ms: it increments any count but 0) would free the tag
+     * under its next owner, another sample, whose bio would then be lost or completed by a stranger
+     * (seen in -m quick). The actor that finds the count below zero puts it back to 0 with a CAS,
+     * while jcstress allocates nothing, so the corruption stays in its own sample; whichever put came
+     * last, its actor repairs it.
+     */
+    static void repairDoublePut(RequestRef<?> ref) {
+        Request rq = RaceAccess.requestOf(ref);
+        int r = RequestRefs.lvRef(rq);
+        if (r < 0) {
+            RequestRefs.casRef(rq, r, 0);
+        }
+    }
+
     /** The generation of the request behind {@code ref} now (blockcore bumps it at each allocation, in every mode). */
     static long generation(RequestRef<?> ref) {
         return RequestState.generation(RequestWord.laWord(RaceAccess.requestOf(ref)));

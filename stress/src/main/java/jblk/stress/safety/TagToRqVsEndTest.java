@@ -95,12 +95,14 @@ public class TagToRqVsEndTest {
         @Actor
         public void owner(LLLL_Result r) {
             r.r1 = StrategyRace.end(p.ref, BlkStatus.OK);
+            StrategyRace.repairDoublePut(p.ref);
         }
 
         @Actor
         public void lookup(LLLL_Result r) {
             RequestRef<Cmd> x = p.lane.set.tagToRq(0, p.ref.tag());
             r.r2 = x == null ? "NULL" : "REF_" + StrategyRace.end(x, BlkStatus.IOERR);
+            StrategyRace.repairDoublePut(p.ref);
         }
 
         @Arbiter
