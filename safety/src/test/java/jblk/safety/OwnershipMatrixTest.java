@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Timeout;
  * by what happened to the bios ({@link Cell}), asserted against the cell each strategy is expected
  * to give (so a change in what a strategy catches fails here), and written to
  * {@code safety/target/ownership-matrix.md} for docs/OWNERSHIP.md. The racing double end is run many
- * times; the jcstress tests in stress ({@code jblk.stress.safety.*Strategy*}) run it under their
- * harness.
+ * times. Every undetected or corrupted cell is also an ACCEPTABLE_INTERESTING outcome of a jcstress
+ * test in stress ({@code jblk.stress.safety}, the sequential scenarios as two-actor races), named per
+ * row in docs/OWNERSHIP.md's "How each scenario runs" (stress's {@code OwnershipCellsDocTest} checks it).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OwnershipMatrixTest {

@@ -1,6 +1,7 @@
 package jblk.stress.safety;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import java.time.Duration;
@@ -35,6 +36,9 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
  * r1: the driver's end; r2: what close did ({@code CLEAN}: nothing left; {@code ENDED_BY_CLOSE}:
  * it ended the request with IOERR; {@code LEAK_ENDED_BY_DRIVER}: reported it leaked, but the
  * driver's end won before close's own CAS); r3: the bio.
+ *
+ * <p>{@link Off} below is issue 11's matrix row "leak at close" under the one strategy that does not
+ * refuse the late end: without a token, close reports the request and leaves it to the driver.
  */
 @JCStressTest
 @Description("CHECKED: the driver's end vs disk.close(); exactly one of them ends the request")
@@ -50,56 +54,102 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
 public class EndVsCloseTest {
-    private static final AtomicInteger DISKS = new AtomicInteger();
-    /** Strong references: close's leak warnings (one per sample close wins) would flood the output. */
-    @SuppressWarnings("UnusedVariable") // held, never read: a logger only weakly held would lose its level
-    private static final Logger BLOCKCORE_LOG = quiet("jblk.blockcore");
-    @SuppressWarnings("UnusedVariable") // as above
-    private static final Logger SAFETY_LOG = quiet("jblk.safety");
-
-    private final TagSet<Cmd, Void> set;
-    private final GenDisk disk;
-    private final Probe p;
-
-    public EndVsCloseTest() {
-        set = TagSet.builder(new CaptureOps()).nrHwQueues(1).queueDepth(1).ownership(Ownership.CHECKED)
-                .timeout(Duration.ofHours(1)).build();
-        disk = new GenDiskBuilder().capacitySectors(1 << 20).iostats(false).closeTimeout(Duration.ofMillis(1))
-                .build("endclose" + DISKS.getAndIncrement(), set);
-        SwQueue q = disk.openQueue();
-        p = new Probe(0);
-        q.submitBio(p.bio);
-        if (p.ref == null) {
-            throw new IllegalStateException("the capture driver did not receive " + p.bio + ": " + p.bio.status());
-        }
-    }
-
-    private static Logger quiet(String name) {
-        Logger l = Logger.getLogger(name);
-        l.setLevel(Level.OFF);
-        return l;
-    }
+    private final OneTagDisk d = new OneTagDisk(Ownership.CHECKED);
 
     @Actor
     public void driver(LLL_Result r) {
-        r.r1 = p.ref.end(BlkStatus.OK);
+        r.r1 = d.p.ref.end(BlkStatus.OK);
     }
 
     @Actor
     public void close(LLL_Result r) {
-        disk.close();
-        CloseReport report = disk.closeReport();
-        if (report.leaked().isEmpty()) {
-            r.r2 = "CLEAN";
-        } else {
-            boolean ended = report.notes().stream().anyMatch(n -> n.contains("ended with IOERR at close"));
-            r.r2 = ended ? "ENDED_BY_CLOSE" : "LEAK_ENDED_BY_DRIVER";
-        }
+        r.r2 = d.close();
     }
 
     @Arbiter
     public void check(LLL_Result r) {
-        r.r3 = p.completionSummary();
-        set.close();
+        r.r3 = d.p.completionSummary();
+        d.set.close();
+    }
+
+    /** A sample's own disk: one tag, a 1 ms close timeout, and the request the driver holds on it. */
+    static final class OneTagDisk {
+        private static final AtomicInteger DISKS = new AtomicInteger();
+        /**
+         * A strong reference: close's leak warnings (one per sample close wins) would flood the output.
+         * "jblk" is blockcore's logger (BlkLog) and the parent of safety's ("jblk.safety").
+         */
+        @SuppressWarnings("UnusedVariable") // held, never read: a logger only weakly held would lose its level
+        private static final Logger JBLK_LOG = quiet("jblk");
+
+        final TagSet<Cmd, Void> set;
+        final GenDisk disk;
+        final Probe p;
+
+        OneTagDisk(Ownership mode) {
+            set = TagSet.builder(new CaptureOps()).nrHwQueues(1).queueDepth(1).ownership(mode)
+                    .timeout(Duration.ofHours(1)).build();
+            disk = new GenDiskBuilder().capacitySectors(1 << 20).iostats(false).closeTimeout(Duration.ofMillis(1))
+                    .build("endclose" + DISKS.getAndIncrement(), set);
+            SwQueue q = disk.openQueue();
+            p = new Probe(0);
+            q.submitBio(p.bio);
+            if (p.ref == null) {
+                throw new IllegalStateException("the capture driver did not receive " + p.bio + ": " + p.bio.status());
+            }
+        }
+
+        private static Logger quiet(String name) {
+            Logger l = Logger.getLogger(name);
+            l.setLevel(Level.OFF);
+            return l;
+        }
+
+        /** Closes the disk: CLEAN, ENDED_BY_CLOSE or LEAK_ENDED_BY_DRIVER, as r2 above. */
+        String close() {
+            disk.close();
+            CloseReport report = disk.closeReport();
+            if (report.leaked().isEmpty()) {
+                return "CLEAN";
+            }
+            boolean ended = report.notes().stream().anyMatch(n -> n.contains("ended with IOERR at close"));
+            return ended ? "ENDED_BY_CLOSE" : "LEAK_ENDED_BY_DRIVER";
+        }
+    }
+
+    /**
+     * OFF (C): close drains, then reports what the driver still holds and leaves it be; the driver's
+     * late end is not refused. r1: the driver's end; r2: what close did, as above; r3: the bio.
+     */
+    @JCStressTest
+    @Description("OFF: the driver's end vs disk.close(); close only reports the leak, the late end goes through")
+    @Outcome(id = "ENDED, CLEAN, OK", expect = ACCEPTABLE, desc = "the end came first (or during close's drain)")
+    @Outcome(id = "ENDED, LEAK_ENDED_BY_DRIVER, OK", expect = ACCEPTABLE_INTERESTING,
+            desc = "undetected: close reported the request as leaked and left it; the driver's end after that (during"
+                    + " or after close) went through and completed the bio once, on a closed disk")
+    @Outcome(id = ".*, ENDED_BY_CLOSE, .*", expect = FORBIDDEN,
+            desc = "close ended the request in mode OFF: the driver's end would complete the bio a second time")
+    @Outcome(id = ".*, COMPLETED_.*", expect = FORBIDDEN, desc = "the bio completed more than once")
+    @Outcome(id = ".*, NOT_COMPLETED", expect = FORBIDDEN, desc = "the bio never completed: the request was lost")
+    @Outcome(expect = FORBIDDEN, desc = "anything else: mode OFF refused the driver's end")
+    @State
+    public static class Off {
+        private final OneTagDisk d = new OneTagDisk(Ownership.OFF);
+
+        @Actor
+        public void driver(LLL_Result r) {
+            r.r1 = d.p.ref.end(BlkStatus.OK);
+        }
+
+        @Actor
+        public void close(LLL_Result r) {
+            r.r2 = d.close();
+        }
+
+        @Arbiter
+        public void check(LLL_Result r) {
+            r.r3 = d.p.completionSummary();
+            d.set.close();
+        }
     }
 }

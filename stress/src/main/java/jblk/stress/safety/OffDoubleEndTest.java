@@ -20,8 +20,10 @@ import org.openjdk.jcstress.infra.results.LLI_Result;
  * without -ea, so blockcore's assertion that would notice the second end stays silent, as a
  * kernel without debug options would.
  *
- * <p>Safe to run: the second end frees a tag bit that is already clear, and no thread allocates a
- * tag while jcstress's actors run (it allocates only between epochs).
+ * <p>Safe to run: only the put that takes {@code rq->ref} to zero frees the tag, so the second end
+ * frees nothing; it leaves the count at -1, which each actor puts back to 0 after its end
+ * ({@link StrategyRace#repairDoublePut}), while no thread allocates a tag (jcstress allocates only
+ * between epochs), so a tag iterator cannot free the tag's next use, another sample's request.
  */
 @JCStressTest
 @Description("OFF: two threads end the same request; both succeed and the bio completes twice (nothing checks)")
@@ -37,11 +39,13 @@ public class OffDoubleEndTest {
     @Actor
     public void end1(LLI_Result r) {
         r.r1 = p.ref.end(BlkStatus.OK);
+        StrategyRace.repairDoublePut(p.ref);
     }
 
     @Actor
     public void end2(LLI_Result r) {
         r.r2 = p.ref.end(BlkStatus.IOERR);
+        StrategyRace.repairDoublePut(p.ref);
     }
 
     @Arbiter

@@ -1,11 +1,31 @@
 package jblk.stress.safety;
 
 import jblk.blockcore.BlkStatus;
+import jblk.blockcore.HazardPointers;
+import jblk.blockcore.Request;
+import jblk.blockcore.RequestState;
+import jblk.blockcore.spi.RequestRefs;
+import jblk.blockcore.spi.RequestWord;
 import jblk.safety.RequestRef;
+import jblk.safety.race.RaceAccess;
 
-/** Helpers for the per-strategy races (issue 11): an end whose -ea failure is an outcome, not an error. */
+/**
+ * Helpers for the per-strategy races (issue 11): an end whose -ea failure is an outcome, not an
+ * error, and what became of a sample's tag once the race is over.
+ */
 final class StrategyRace {
     static final String ASSERTION = "ASSERTION";
+    /** {@link #tag}: the request gave its tag back (or the tag has been reused since). */
+    static final String FREED = "FREED";
+    /**
+     * {@link #tag}: the tag was given back, but the request's state word still says allocated: a
+     * late unchecked write (a complete() racing the end that freed it) overwrote the end's IDLE.
+     */
+    static final String STALE_WORD = "STALE_WORD";
+    /** {@link #tag}: a reference to the sample's issue ({@code rq->ref}) was never dropped: the tag is held. */
+    static final String HELD = "HELD";
+    /** {@link #tag}: a hazard pointer still pins the sample's request, so its tag cannot be reused. */
+    static final String PINNED = "PINNED";
 
     private StrategyRace() {
     }
@@ -17,5 +37,65 @@ final class StrategyRace {
         } catch (AssertionError e) {
             return ASSERTION;
         }
+    }
+
+    /**
+     * Mode OFF, called by each actor after its ends of a sample (a no-op in the other modes): a double
+     * end's second put takes {@code rq->ref} to -1 (the kernel's refcount would warn of an underflow).
+     * The tag's next allocation sets it to 1 only after taking the tag, so a tag iterator's get and put
+     * in between (the timeout scan, every 100 ms: it increments any count but 0) would free the tag
+     * under its next owner, another sample, whose bio would then be lost or completed by a stranger
+     * (seen in -m quick). The actor that finds the count below zero puts it back to 0 with a CAS,
+     * while jcstress allocates nothing, so the corruption stays in its own sample; whichever put came
+     * last, its actor repairs it.
+     */
+    static void repairDoublePut(RequestRef<?> ref) {
+        Request rq = RaceAccess.requestOf(ref);
+        int r = RequestRefs.lvRef(rq);
+        if (r < 0) {
+            RequestRefs.casRef(rq, r, 0);
+        }
+    }
+
+    /** The generation of the request behind {@code ref} now (blockcore bumps it at each allocation, in every mode). */
+    static long generation(RequestRef<?> ref) {
+        return RequestState.generation(RequestWord.laWord(RaceAccess.requestOf(ref)));
+    }
+
+    /**
+     * FREED, STALE_WORD, HELD or PINNED: whether the request behind {@code ref}, issue {@code gen},
+     * gave its tag back, i.e. dropped its last {@code rq->ref} (the put that frees the tag) and any
+     * hazard pointer. For an arbiter, after every end of the sample. jcstress builds the next samples
+     * (which allocate tags) on one thread while it runs arbiters on the other, so a tag may be reused
+     * under the check: a new generation counts as freed, and a HELD seen while the next allocation is
+     * half done (its {@code rq->ref} is set before its generation is published) is looked at again,
+     * for up to a second (the allocating thread may be preempted in between on a loaded machine).
+     */
+    static String tag(RequestRef<?> ref, long gen) {
+        Request rq = RaceAccess.requestOf(ref);
+        String s = tagOnce(rq, gen);
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while ((s.equals(HELD) || s.equals(PINNED)) && System.nanoTime() - deadline < 0) {
+            Thread.yield();
+            s = tagOnce(rq, gen);
+        }
+        return s;
+    }
+
+    private static String tagOnce(Request rq, long gen) {
+        int ref = RequestRefs.lvRef(rq);
+        HazardPointers hp = RequestRefs.hazards(rq);
+        boolean pinned = hp != null && hp.isProtected(rq);
+        long w = RequestWord.laWord(rq);
+        if (RequestState.generation(w) != gen) {
+            return FREED;
+        }
+        if (pinned) {
+            return PINNED;
+        }
+        if (ref > 0) { // OFF's double end takes rq->ref below zero: only a positive count is held
+            return HELD;
+        }
+        return RequestState.allocated(w) ? STALE_WORD : FREED;
     }
 }
