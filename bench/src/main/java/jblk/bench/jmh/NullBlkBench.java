@@ -28,6 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * null_blk under JMH: one benchmark operation is one 4 KiB I/O submitted and completed.
@@ -47,8 +49,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-// the same options as compare's workers: one compiled shape per fork (jblk.bench.StableJit)
-@Fork(value = 1, jvmArgsAppend = {StableJit.QUIET, StableJit.TIMER_OUT_OF_LINE})
+// the same options as compare's workers: one compiled shape per fork (jblk.bench.StableJit); prepended, so a
+// -jvmArgsAppend given on the command line (diagnostics: -XX:+PrintInlining, JFR) adds to them, not replaces them
+@Fork(value = 1, jvmArgsPrepend = {StableJit.QUIET, StableJit.TIMER_OUT_OF_LINE, StableJit.TOKEN_INLINE,
+    StableJit.QUEUE_RQ_INLINE, StableJit.COMPLETE_INLINE})
 public class NullBlkBench {
     @Param({"raw", "safe"})
     public String driver;
@@ -80,6 +84,9 @@ public class NullBlkBench {
     NullBlkModule module;
     GenDisk disk;
     long blocks;
+    /** The warm-up's /sys/block/&lt;dev&gt;/inflight reader ({@link #warmupReader}), null while measuring. */
+    private Thread inflightReader;
+    private volatile boolean stopReader;
 
     /** Thrown for a parameter combination that does not exist; JMH reports it and moves on. */
     static final class InvalidCombination extends IllegalStateException {
@@ -138,6 +145,40 @@ public class NullBlkBench {
     public void teardown() {
         if (module != null) {
             module.close();
+        }
+    }
+
+    /**
+     * During warm-up iterations only, reads /sys/block/&lt;dev&gt;/inflight in a loop, as compare's
+     * warm-up does (jblk.bench.CompareWorker): the tag iterators take {@code rq->ref} on busy requests,
+     * so now and then an end's put is not the last one and the iterator's put frees the tag. The timeout
+     * scan does the same every few seconds; without this the warm-up never took those branches, C2
+     * compiled them as traps, and the first scan during a measured iteration deoptimised the submit or
+     * completion path, which then ran C1 code (where the per-issue token is allocated) until C2 had
+     * compiled it again: 1-15 B/op in that iteration.
+     */
+    @Setup(Level.Iteration)
+    public void warmupReader(IterationParams ip) {
+        if (ip.getType() != IterationType.WARMUP) {
+            return;
+        }
+        stopReader = false;
+        inflightReader = new Thread(() -> {
+            while (!stopReader) {
+                disk.inflight();
+                Thread.yield(); // often: an iterator must hold a request while it ends, many times
+            }
+        }, "warmup-inflight-reader");
+        inflightReader.setDaemon(true);
+        inflightReader.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void stopWarmupReader() throws InterruptedException {
+        if (inflightReader != null) {
+            stopReader = true;
+            inflightReader.join();
+            inflightReader = null;
         }
     }
 
