@@ -33,12 +33,12 @@ public final class OwnershipCostTable {
         final double nsError;
         final double bytes;
 
-        Cell(String ownership, int irqmode, int memoryBacked, double opsPerUs, double opsError, double bytes) {
+        Cell(String ownership, int irqmode, int memoryBacked, double ns, double nsError, double bytes) {
             this.ownership = ownership;
             this.irqmode = irqmode;
             this.memoryBacked = memoryBacked;
-            this.ns = 1000.0 / opsPerUs;
-            this.nsError = Double.isNaN(opsError) ? 0 : ns * opsError / opsPerUs;
+            this.ns = ns;
+            this.nsError = Double.isNaN(nsError) ? 0 : nsError;
             this.bytes = bytes;
         }
 
@@ -64,7 +64,7 @@ public final class OwnershipCostTable {
             String bench = (String) r.get("benchmark");
             Map<String, Object> primary = Json.obj(r.get("primaryMetric"));
             if (bench.endsWith("FloorBench.cas")) {
-                cas = Json.num(primary.get("score"));
+                cas = nsPerOp(Json.num(primary.get("score")), (String) primary.get("scoreUnit"));
                 continue;
             }
             if (!bench.endsWith("NullBlkBench.oneJob")) {
@@ -80,12 +80,27 @@ public final class OwnershipCostTable {
                 gc = secondary.get("·gc.alloc.rate.norm"); // JMH before 1.37 prefixed a dot
             }
             double bytes = gc == null ? Double.NaN : Json.num(Json.obj(gc).get("score"));
+            double score = Json.num(primary.get("score"));
+            String unit = (String) primary.get("scoreUnit");
+            double ns = nsPerOp(score, unit);
             Object err = primary.get("scoreError");
+            double e = err instanceof Number ? Json.num(err) : Double.NaN;
+            double nsError = "ns/op".equals(unit) ? e : ns * e / score; // relative error carries over 1/x
             cells.add(new Cell(strategy((String) p.get("ownership")), Integer.parseInt((String) p.get("irqmode")),
-                    Integer.parseInt((String) p.get("memory_backed")), Json.num(primary.get("score")),
-                    err instanceof Number ? Json.num(err) : Double.NaN, bytes));
+                    Integer.parseInt((String) p.get("memory_backed")), ns, nsError, bytes));
         }
         return render(cells, cas);
+    }
+
+    /** A JMH score in ns per operation: FloorBench reports ns/op, NullBlkBench ops/us. */
+    static double nsPerOp(double score, String unit) {
+        if ("ns/op".equals(unit)) {
+            return score;
+        }
+        if ("ops/us".equals(unit)) {
+            return 1000.0 / score;
+        }
+        throw new IllegalArgumentException("JMH score unit " + unit + ": allowed ns/op, ops/us");
     }
 
     /** checked is generation's old name; the table uses the new one. */
@@ -111,7 +126,7 @@ public final class OwnershipCostTable {
                     c.irqmode, c.memoryBacked, c.ns, c.nsError, over, c.bytes));
         }
         if (!Double.isNaN(cas)) {
-            sb.append(String.format(Locale.ROOT, "%nFloorBench.cas (one uncontended CAS): %.2f ns%n", 1000.0 / cas));
+            sb.append(String.format(Locale.ROOT, "%nFloorBench.cas (one uncontended CAS): %.2f ns%n", cas));
         }
         sb.append('\n').append(targets(cells, off));
         return sb.toString();

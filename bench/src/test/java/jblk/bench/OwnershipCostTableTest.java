@@ -22,7 +22,8 @@ class OwnershipCostTableTest {
                 result("checked", 0, 1000 / 43.0, 0.01), result("hpref", 0, 1000 / 42.0, 0.01),
                 result("owned", 0, 1000 / 40.5, 0.01), result("off", 1, 2.0, 0.01), result("owned", 1, 2.0, 24.0))
                 + ", {\"benchmark\": \"jblk.bench.jmh.FloorBench.cas\", \"params\": {},"
-                + " \"primaryMetric\": {\"score\": 400.0, \"scoreError\": 1.0}, \"secondaryMetrics\": {}}]";
+                + " \"primaryMetric\": {\"score\": 2.5, \"scoreError\": 0.1, \"scoreUnit\": \"ns/op\"},"
+                + " \"secondaryMetrics\": {}}]";
         String t = OwnershipCostTable.table(json);
         assertTrue(t.contains("| refcount | 0 | 0 | 44.0 ± "), t);
         assertTrue(t.contains("| +4.0 ± "), t);
