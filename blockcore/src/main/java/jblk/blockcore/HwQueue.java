@@ -344,7 +344,6 @@ public final class HwQueue extends HwQueuePad1 {
         }
         // Whatever bounces from here waits for a completion (DEV_RESOURCE) or a delay.
         AtomicTally.count(AtomicTally.HCTX);
-        AtomicTally.count(AtomicTally.HCTX);
         STATE.getAndBitwiseOr(this, SCHED_RESTART);
         return dispatchRqList(list);
     }
