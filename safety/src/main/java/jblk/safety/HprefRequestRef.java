@@ -1,6 +1,5 @@
 package jblk.safety;
 
-import java.nio.ByteBuffer;
 import jblk.blockcore.BlkMq;
 import jblk.blockcore.BlkStatus;
 import jblk.blockcore.HazardPointers;
@@ -21,7 +20,7 @@ import jblk.blockcore.spi.RequestWord;
  * identity (its tag is not reused while pinned), but does not hold the owner's end back; after it,
  * the shared handle is refused ALREADY_ENDED.
  */
-final class HprefRequestRef<T> extends RequestRef<T> {
+final class HprefRequestRef<T> extends StrategyRequestRef<T> {
     final long gen;
     /** {@link OwnershipWord#OWNER}, COMPLETION or TIMEOUT. */
     private final byte role;
@@ -43,7 +42,8 @@ final class HprefRequestRef<T> extends RequestRef<T> {
     }
 
     /** Null if this handle may act now (one acquire load of the state word), else the refusal. */
-    private EndOutcome mayAct() {
+    @Override
+    EndOutcome mayAccess() {
         if (done) {
             return EndOutcome.ALREADY_ENDED;
         }
@@ -56,9 +56,10 @@ final class HprefRequestRef<T> extends RequestRef<T> {
         return live && RequestState.allocated(w) ? null : EndOutcome.ALREADY_ENDED;
     }
 
-    /** The decision: {@code rq->ref} 1 -> 0; null when this call won it. */
-    private EndOutcome decide() {
-        EndOutcome o = mayAct();
+    /** The decision of end and requeue: {@code rq->ref} 1 -> 0; null when this call won it. */
+    @Override
+    EndOutcome takeForEnd() {
+        EndOutcome o = mayAccess();
         if (o != null) {
             return o;
         }
@@ -69,6 +70,35 @@ final class HprefRequestRef<T> extends RequestRef<T> {
         return null;
     }
 
+    /**
+     * Hands the request to the completion context: checked in sequence (one acquire load), not
+     * decided atomically; the complete callback's end is the CAS that decides against a timeout.
+     */
+    @Override
+    EndOutcome takeForComplete() {
+        EndOutcome o = role == OwnershipWord.COMPLETION ? EndOutcome.ALREADY_ENDED : mayAccess();
+        if (o == null) {
+            done = true;
+            unpin();
+        }
+        return o;
+    }
+
+    /** The CAS of {@link #takeForEnd} was the put: end without a second one, then unpin. */
+    @Override
+    void endTaken(BlkStatus status) {
+        RequestRefs.endRequestPutDone(rq, status);
+        unpin();
+    }
+
+    /** The request stays allocated: blk-mq's reference is back before it goes on the requeue list. */
+    @Override
+    void requeueTaken(boolean kick) {
+        RequestRefs.refSet(rq, 1);
+        unpin();
+        BlkMq.requeueRequest(rq, kick);
+    }
+
     private void unpin() {
         if (slot >= 0) {
             RequestRefs.hazards(rq).release(slot);
@@ -77,79 +107,8 @@ final class HprefRequestRef<T> extends RequestRef<T> {
     }
 
     @Override
-    public ByteBuffer buffer() {
-        EndOutcome o = mayAct();
-        if (o != null) {
-            throw new OwnershipException(wrapper.vt.refused(rq, o, "buffer()"), "buffer() of " + this + ": " + o);
-        }
-        return rq.buffer();
-    }
-
-    @Override
-    public boolean setBytesDone(int bytes) {
-        EndOutcome o = mayAct();
-        if (o != null) {
-            wrapper.vt.refused(rq, o, "setBytesDone(" + bytes + ")");
-            return false;
-        }
-        rq.setBytesDone(bytes);
-        return true;
-    }
-
-    @Override
-    public EndOutcome end(BlkStatus status) {
-        EndOutcome o = decide();
-        if (o != null) {
-            return wrapper.vt.refused(rq, o, "end(" + status + ")");
-        }
-        RequestRefs.endRequestPutDone(rq, status); // the CAS above was the put
-        unpin();
-        return EndOutcome.ENDED;
-    }
-
-    /**
-     * Hands the request to the completion context: checked in sequence (one acquire load), not
-     * decided atomically; the complete callback's end is the CAS that decides against a timeout.
-     */
-    @Override
-    public EndOutcome complete() {
-        EndOutcome o = role == OwnershipWord.COMPLETION ? EndOutcome.ALREADY_ENDED : mayAct();
-        if (o != null) {
-            return wrapper.vt.refused(rq, o, "complete()");
-        }
-        done = true;
-        unpin();
-        BlkMq.completeRequest(rq);
-        return EndOutcome.ENDED;
-    }
-
-    @Override
-    public EndOutcome completeAfter(long delayNs) {
-        EndOutcome o = role == OwnershipWord.COMPLETION ? EndOutcome.ALREADY_ENDED : mayAct();
-        if (o != null) {
-            return wrapper.vt.refused(rq, o, "completeAfter(" + delayNs + ")");
-        }
-        done = true;
-        unpin();
-        BlkMq.completeRequestAfter(rq, delayNs);
-        return EndOutcome.ENDED;
-    }
-
-    @Override
-    public EndOutcome requeue(boolean kick) {
-        EndOutcome o = decide();
-        if (o != null) {
-            return wrapper.vt.refused(rq, o, "requeue()");
-        }
-        RequestRefs.refSet(rq, 1); // the request stays allocated: blk-mq's reference is back
-        unpin();
-        BlkMq.requeueRequest(rq, kick);
-        return EndOutcome.ENDED;
-    }
-
-    @Override
     boolean giveBackToken() {
-        if (mayAct() != null) {
+        if (mayAccess() != null) {
             return false;
         }
         done = true;
@@ -158,14 +117,14 @@ final class HprefRequestRef<T> extends RequestRef<T> {
 
     @Override
     public RequestRef<T> share() {
-        EndOutcome o = mayAct();
+        EndOutcome o = mayAccess();
         int s = o == null ? RequestRefs.hazards(rq).protect(rq) : -1;
         if (s < 0 || RequestState.generation(RequestWord.laWord(rq)) != gen) {
             if (s >= 0) {
                 RequestRefs.hazards(rq).release(s);
             }
             EndOutcome r = o != null ? o : EndOutcome.ALREADY_ENDED;
-            throw new OwnershipException(wrapper.vt.refused(rq, r, "share()"), "share() of " + this + ": " + r);
+            throw new OwnershipException(refused(r, "share()"), "share() of " + this + ": " + r);
         }
         return new HprefRequestRef<>(rq, wrapper, gen, role == OwnershipWord.TIMEOUT ? OwnershipWord.OWNER : role, s);
     }
@@ -173,7 +132,7 @@ final class HprefRequestRef<T> extends RequestRef<T> {
     @Override
     public boolean release() {
         if (done) {
-            wrapper.vt.refused(rq, EndOutcome.RELEASED, "release()");
+            refused(EndOutcome.RELEASED, "release()");
             return false;
         }
         if (role == OwnershipWord.TIMEOUT) {

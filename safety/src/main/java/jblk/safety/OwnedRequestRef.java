@@ -1,8 +1,5 @@
 package jblk.safety;
 
-import java.nio.ByteBuffer;
-import jblk.blockcore.BlkMq;
-import jblk.blockcore.BlkStatus;
 import jblk.blockcore.Request;
 import jblk.blockcore.RequestState;
 import jblk.blockcore.spi.RequestWord;
@@ -16,7 +13,7 @@ import jblk.blockcore.spi.RequestWord;
  * {@code try_from_shared}, the CAS 2 -> 0 ({@link RefcountWord}). A lookup or the timeout handler
  * gets a shared handle only while no {@code Owned} exists (the count is at least 1).
  */
-final class OwnedRequestRef<T> extends RequestRef<T> {
+final class OwnedRequestRef<T> extends StrategyRequestRef<T> {
     /** An {@code Owned<Request>}: unique, infallible end. */
     static final byte OWNED = 0;
     /** An {@code ARef<Request>}: ends through try_from_shared. */
@@ -46,7 +43,8 @@ final class OwnedRequestRef<T> extends RequestRef<T> {
     }
 
     /** Null if the request is still this and live (one acquire load), else the refusal. */
-    private EndOutcome live() {
+    @Override
+    EndOutcome mayAccess() {
         if (state == GONE) {
             return EndOutcome.ALREADY_ENDED;
         }
@@ -58,9 +56,10 @@ final class OwnedRequestRef<T> extends RequestRef<T> {
                 : EndOutcome.ALREADY_ENDED;
     }
 
-    /** Consumes the handle for an end, complete or requeue; null when it may go on. */
-    private EndOutcome consume() {
-        EndOutcome o = live();
+    /** Consumes the handle for an end or requeue; null when it may go on. */
+    @Override
+    EndOutcome takeForEnd() {
+        EndOutcome o = mayAccess();
         if (o != null) {
             return o;
         }
@@ -77,75 +76,21 @@ final class OwnedRequestRef<T> extends RequestRef<T> {
         return null;
     }
 
+    /** complete and completeAfter consume the handle as an end does. */
     @Override
-    public ByteBuffer buffer() {
-        EndOutcome o = live();
-        if (o != null) {
-            throw new OwnershipException(wrapper.vt.refused(rq, o, "buffer()"), "buffer() of " + this + ": " + o);
-        }
-        return rq.buffer();
-    }
-
-    @Override
-    public boolean setBytesDone(int bytes) {
-        EndOutcome o = live();
-        if (o != null) {
-            wrapper.vt.refused(rq, o, "setBytesDone(" + bytes + ")");
-            return false;
-        }
-        rq.setBytesDone(bytes);
-        return true;
-    }
-
-    @Override
-    public EndOutcome end(BlkStatus status) {
-        EndOutcome o = consume();
-        if (o != null) {
-            return wrapper.vt.refused(rq, o, "end(" + status + ")");
-        }
-        BlkMq.endRequest(rq, status);
-        return EndOutcome.ENDED;
-    }
-
-    @Override
-    public EndOutcome complete() {
-        EndOutcome o = consume();
-        if (o != null) {
-            return wrapper.vt.refused(rq, o, "complete()");
-        }
-        BlkMq.completeRequest(rq);
-        return EndOutcome.ENDED;
-    }
-
-    @Override
-    public EndOutcome completeAfter(long delayNs) {
-        EndOutcome o = consume();
-        if (o != null) {
-            return wrapper.vt.refused(rq, o, "completeAfter(" + delayNs + ")");
-        }
-        BlkMq.completeRequestAfter(rq, delayNs);
-        return EndOutcome.ENDED;
-    }
-
-    @Override
-    public EndOutcome requeue(boolean kick) {
-        EndOutcome o = consume();
-        if (o != null) {
-            return wrapper.vt.refused(rq, o, "requeue()");
-        }
-        BlkMq.requeueRequest(rq, kick);
-        return EndOutcome.ENDED;
+    EndOutcome takeForComplete() {
+        return takeForEnd();
     }
 
     @Override
     boolean giveBackToken() {
-        return consume() == null;
+        return takeForEnd() == null;
     }
 
     /** {@code into_shared} and a clone (Owned), or {@code ARef::clone} (shared). */
     @Override
     public RequestRef<T> share() {
-        EndOutcome o = live();
+        EndOutcome o = mayAccess();
         if (o == null && state == OWNED) {
             RefcountWord.intoShared(wrapper, 1);
             state = SHARED;
@@ -153,7 +98,7 @@ final class OwnedRequestRef<T> extends RequestRef<T> {
             o = EndOutcome.SHARED;
         }
         if (o != null) {
-            throw new OwnershipException(wrapper.vt.refused(rq, o, "share()"), "share() of " + this + ": " + o);
+            throw new OwnershipException(refused(o, "share()"), "share() of " + this + ": " + o);
         }
         return new OwnedRequestRef<>(rq, wrapper, gen, SHARED);
     }
@@ -163,7 +108,7 @@ final class OwnedRequestRef<T> extends RequestRef<T> {
     public boolean release() {
         byte s = state;
         if (s == GONE) {
-            wrapper.vt.refused(rq, EndOutcome.RELEASED, "release()");
+            refused(EndOutcome.RELEASED, "release()");
             return false;
         }
         state = GONE;

@@ -1,7 +1,5 @@
 package jblk.safety;
 
-import jblk.blockcore.BlkMq;
-import jblk.blockcore.BlkStatus;
 import jblk.blockcore.Request;
 
 /**
@@ -13,17 +11,24 @@ import jblk.blockcore.Request;
  * {@code complete} is {@code ARef::into_raw} plus {@code blk_mq_complete_request_remote}: unchecked,
  * as in mainline.
  */
-final class RefcountRequestRef<T> extends RequestRef<T> {
+final class RefcountRequestRef<T> extends StrategyRequestRef<T> {
     RefcountRequestRef(Request rq, RequestData<T> wrapper) {
         super(rq, wrapper);
     }
 
+    /** A pointer reaches the data whatever the count says: nothing is checked, as in mainline. */
+    @Override
+    EndOutcome mayAccess() {
+        return null;
+    }
+
     /**
-     * The decision of end and requeue: null if this call took the count from 2 to 0, else the
-     * refusal (the caller counts it: the message is built on that path only, so an end allocates
-     * nothing).
+     * The decision of end and requeue, {@code try_set_end}: null if this call took the count from 2
+     * to 0, else the refusal (the caller counts it: the message is built on that path only, so an end
+     * allocates nothing).
      */
-    private EndOutcome trySetEnd() {
+    @Override
+    EndOutcome takeForEnd() {
         int seen = RefcountWord.trySetEnd(wrapper);
         if (seen == RefcountWord.ISSUED) {
             return null;
@@ -31,43 +36,17 @@ final class RefcountRequestRef<T> extends RequestRef<T> {
         return seen == 0 ? EndOutcome.ALREADY_ENDED : seen == 1 ? EndOutcome.RELEASED : EndOutcome.SHARED;
     }
 
+    /** {@code ARef::into_raw}: the count stays, unchecked; the complete callback's end decides. */
     @Override
-    public EndOutcome end(BlkStatus status) {
-        EndOutcome o = trySetEnd();
-        if (o != null) {
-            return wrapper.vt.refused(rq, o, "end(" + status + ")");
-        }
-        BlkMq.endRequest(rq, status);
-        return EndOutcome.ENDED;
-    }
-
-    @Override
-    public EndOutcome complete() {
-        BlkMq.completeRequest(rq); // into_raw keeps the count; the complete callback ends it
-        return EndOutcome.ENDED;
-    }
-
-    @Override
-    public EndOutcome completeAfter(long delayNs) {
-        BlkMq.completeRequestAfter(rq, delayNs);
-        return EndOutcome.ENDED;
-    }
-
-    @Override
-    public EndOutcome requeue(boolean kickRequeueList) {
-        EndOutcome o = trySetEnd();
-        if (o != null) {
-            return wrapper.vt.refused(rq, o, "requeue()");
-        }
-        BlkMq.requeueRequest(rq, kickRequeueList);
-        return EndOutcome.ENDED;
+    EndOutcome takeForComplete() {
+        return null;
     }
 
     @Override
     boolean giveBackToken() {
-        EndOutcome o = trySetEnd();
+        EndOutcome o = takeForEnd();
         if (o != null) {
-            wrapper.vt.refused(rq, o, "RqList.requeue()");
+            refused(o, "RqList.requeue()");
             return false;
         }
         return true;
@@ -76,7 +55,7 @@ final class RefcountRequestRef<T> extends RequestRef<T> {
     @Override
     public RequestRef<T> share() {
         if (!RefcountWord.incNotZero(wrapper)) {
-            throw new OwnershipException(wrapper.vt.refused(rq, EndOutcome.ALREADY_ENDED, "share()"),
+            throw new OwnershipException(refused(EndOutcome.ALREADY_ENDED, "share()"),
                     "share() of " + this + ": the request is not the driver's");
         }
         return this;
@@ -85,7 +64,7 @@ final class RefcountRequestRef<T> extends RequestRef<T> {
     @Override
     public boolean release() {
         if (!RefcountWord.decNotZero(wrapper)) {
-            wrapper.vt.refused(rq, EndOutcome.RELEASED, "release()");
+            refused(EndOutcome.RELEASED, "release()");
             return false;
         }
         return true;

@@ -26,23 +26,25 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
 @Outcome(id = ".*, NOT_COMPLETED", expect = FORBIDDEN, desc = "both ends refused: the request was lost")
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
-public class RefcountEndEndTest {
+public class RefcountEndEndTest extends StrategyRace {
     private static final SafeRig RIG = SafeRig.create(Ownership.REFCOUNT, "rcendend");
 
-    private final Probe p = RIG.issue();
+    public RefcountEndEndTest() {
+        super(RIG);
+    }
 
     @Actor
     public void endOk(LLL_Result r) {
-        r.r1 = StrategyRace.end(p.ref, BlkStatus.OK);
+        r.r1 = endOrAssertion(BlkStatus.OK);
     }
 
     @Actor
     public void endIoerr(LLL_Result r) {
-        r.r2 = StrategyRace.end(p.ref, BlkStatus.IOERR);
+        r.r2 = endOrAssertion(BlkStatus.IOERR);
     }
 
     @Arbiter
     public void check(LLL_Result r) {
-        r.r3 = p.completionSummary();
+        r.r3 = completion();
     }
 }

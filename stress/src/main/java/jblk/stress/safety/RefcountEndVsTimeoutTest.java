@@ -5,7 +5,6 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import jblk.blockcore.BlkStatus;
-import jblk.safety.EndOutcome;
 import jblk.safety.Ownership;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -36,28 +35,25 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
 @Outcome(id = ".*, .*, COMPLETED_.*", expect = FORBIDDEN, desc = "the bio completed more than once")
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
-public class RefcountEndVsTimeoutTest {
+public class RefcountEndVsTimeoutTest extends StrategyRace {
     private static final SafeRig RIG = SafeRig.create(Ownership.REFCOUNT, "rctmo");
 
-    private final Probe p = RIG.issue();
+    public RefcountEndVsTimeoutTest() {
+        super(RIG);
+    }
 
     @Actor
     public void driverEnds(LLL_Result r) {
-        r.r1 = p.ref.end(BlkStatus.OK).name();
+        r.r1 = end(BlkStatus.OK);
     }
 
     @Actor
     public void expires(LLL_Result r) {
-        r.r2 = RIG.expire(p);
+        r.r2 = expire();
     }
 
     @Arbiter
     public void check(LLL_Result r) {
-        String s = p.completionSummary();
-        if (s.equals("NOT_COMPLETED")) {
-            EndOutcome retry = p.ref.end(BlkStatus.OK);
-            s = "RETRY_" + retry + "_" + p.completionSummary();
-        }
-        r.r3 = s;
+        r.r3 = completionAfterRetry();
     }
 }

@@ -6,14 +6,20 @@ import jblk.blockcore.Request;
 import jblk.blockcore.RequestState;
 import jblk.blockcore.spi.RequestRefs;
 import jblk.blockcore.spi.RequestWord;
+import jblk.safety.EndOutcome;
 import jblk.safety.RequestRef;
 import jblk.safety.race.RaceAccess;
 
 /**
- * Helpers for the per-strategy races (issue 11): an end whose -ea failure is an outcome, not an
- * error, and what became of a sample's tag once the race is over.
+ * The per-strategy races (issue 11). As a base class, one sample of a race: a request of the
+ * strategy's rig, issued for this sample, and what the actors and the arbiter of
+ * {@code {Refcount,Hpref,Owned}EndEndTest} and {@code {Refcount,Hpref,Owned}EndVsTimeoutTest} do with
+ * it (jcstress takes {@code @Actor} and {@code @Arbiter} methods from the test class itself, not from
+ * a superclass, so each test keeps them, as one-line calls into this). As static helpers, for the
+ * matrix's cell tests: an end whose -ea failure is an outcome, not an error, and what became of a
+ * sample's tag once the race is over.
  */
-final class StrategyRace {
+abstract class StrategyRace {
     static final String ASSERTION = "ASSERTION";
     /** {@link #tag}: the request gave its tag back (or the tag has been reused since). */
     static final String FREED = "FREED";
@@ -27,7 +33,23 @@ final class StrategyRace {
     /** {@link #tag}: a hazard pointer still pins the sample's request, so its tag cannot be reused. */
     static final String PINNED = "PINNED";
 
-    private StrategyRace() {
+    private final SafeRig rig;
+    /** This sample's request and the handle its issue got. */
+    final Probe p;
+
+    StrategyRace(SafeRig rig) {
+        this.rig = rig;
+        this.p = rig.issue();
+    }
+
+    /** The end's outcome name. */
+    final String end(BlkStatus st) {
+        return p.ref.end(st).name();
+    }
+
+    /** {@link #end(RequestRef, BlkStatus)} through this sample's handle. */
+    final String endOrAssertion(BlkStatus st) {
+        return end(p.ref, st);
     }
 
     /** The end's outcome name, or ASSERTION when blockcore's -ea check fired (C's undefined behaviour). */
@@ -39,9 +61,33 @@ final class StrategyRace {
         }
     }
 
+    /** What the timeout scanner's expiry step did with the request ({@link SafeRig#expire}). */
+    final String expire() {
+        return rig.expire(p);
+    }
+
+    /** The bio's completion ({@link Probe#completionSummary}). */
+    final String completion() {
+        return p.completionSummary();
+    }
+
     /**
-     * Mode OFF, called by each actor after its ends of a sample (a no-op in the other modes): a double
-     * end's second put takes {@code rq->ref} to -1 (the kernel's refcount would warn of an underflow).
+     * The bio's completion; when nobody ended the request, the driver's end is retried first, so the
+     * rig's tag is not lost: {@code RETRY_<its outcome>_<the completion then>}.
+     */
+    final String completionAfterRetry() {
+        String s = p.completionSummary();
+        if (s.equals("NOT_COMPLETED")) {
+            EndOutcome retry = p.ref.end(BlkStatus.OK);
+            s = "RETRY_" + retry + "_" + p.completionSummary();
+        }
+        return s;
+    }
+
+    /**
+     * Mode OFF and owned's racing double end, called by each actor after its ends of a sample (a no-op
+     * while the count is not negative): a double end's second put takes {@code rq->ref} to -1 (the
+     * kernel's refcount would warn of an underflow).
      * The tag's next allocation sets it to 1 only after taking the tag, so a tag iterator's get and put
      * in between (the timeout scan, every 100 ms: it increments any count but 0) would free the tag
      * under its next owner, another sample, whose bio would then be lost or completed by a stranger
