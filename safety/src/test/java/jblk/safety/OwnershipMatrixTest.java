@@ -47,6 +47,11 @@ class OwnershipMatrixTest {
     private static final List<Ownership> STRATEGIES = List.of(Ownership.OFF, Ownership.REFCOUNT,
             Ownership.GENERATION, Ownership.HPREF, Ownership.OWNED, Ownership.DEBUG);
     private static final Duration CLOSE = Duration.ofMillis(300);
+
+    /** Every scenario's disk: one tag (so a reused tag is the same request), {@code o}, a short close. */
+    private static Env matrixEnv(TestDriver d, Ownership o) {
+        return Env.builder(d).ownership(o).depth(1).closeTimeout(CLOSE).build();
+    }
     private static final int RACE_TRIALS = 400;
     private static final Map<Misuse, Map<Ownership, Result>> TABLE = new EnumMap<>(Misuse.class);
 
@@ -102,7 +107,7 @@ class OwnershipMatrixTest {
     void sequentialDoubleEnd() throws Exception {
         for (Ownership o : STRATEGIES) {
             TestDriver d = new TestDriver();
-            try (Env env = Env.builder(d).ownership(o).depth(1).closeTimeout(CLOSE).build()) {
+            try (Env env = matrixEnv(d, o)) {
                 Done bio = env.submit(0);
                 RequestRef<Void> h = d.take();
                 assertEquals(EndOutcome.ENDED, h.endOk());
@@ -117,7 +122,7 @@ class OwnershipMatrixTest {
         for (Ownership o : STRATEGIES) {
             TestDriver d = new TestDriver();
             Result worst = null;
-            try (Env env = Env.builder(d).ownership(o).depth(1).closeTimeout(CLOSE).build()) {
+            try (Env env = matrixEnv(d, o)) {
                 for (int t = 0; t < RACE_TRIALS && (worst == null || worst.cell() != CORRUPTED); t++) {
                     Done bio = env.submit(0);
                     RequestRef<Void> h = d.take();
@@ -177,7 +182,7 @@ class OwnershipMatrixTest {
     void staleHandleAfterTagReuse() throws Exception {
         for (Ownership o : STRATEGIES) {
             TestDriver d = new TestDriver();
-            try (Env env = Env.builder(d).ownership(o).depth(1).closeTimeout(CLOSE).build()) {
+            try (Env env = matrixEnv(d, o)) {
                 Done first = env.submit(0);
                 RequestRef<Void> h1 = d.take();
                 assertEquals(EndOutcome.ENDED, h1.endOk());
@@ -201,7 +206,7 @@ class OwnershipMatrixTest {
     void endWhileShared() throws Exception {
         for (Ownership o : STRATEGIES) {
             TestDriver d = new TestDriver();
-            try (Env env = Env.builder(d).ownership(o).depth(1).closeTimeout(CLOSE).build()) {
+            try (Env env = matrixEnv(d, o)) {
                 Done bio = env.submit(0);
                 RequestRef<Void> h = d.take();
                 RequestRef<Void> shared = h.share();
@@ -230,7 +235,7 @@ class OwnershipMatrixTest {
                 byTimeout.set(rq.end(BlkStatus.TIMEOUT));
                 return EhTimerReturn.DONE;
             };
-            try (Env env = Env.builder(d).ownership(o).depth(1).closeTimeout(CLOSE).build()) {
+            try (Env env = matrixEnv(d, o)) {
                 Done bio = env.submit(0);
                 RequestRef<Void> h = d.take();
                 record(Misuse.END_VS_TIMEOUT, o, guarded(() -> {
@@ -252,7 +257,7 @@ class OwnershipMatrixTest {
     void tagToRqVsEnd() throws Exception {
         for (Ownership o : STRATEGIES) {
             TestDriver d = new TestDriver();
-            try (Env env = Env.builder(d).ownership(o).depth(1).closeTimeout(CLOSE).build()) {
+            try (Env env = matrixEnv(d, o)) {
                 Done bio = env.submit(0);
                 RequestRef<Void> h = d.take();
                 RequestRef<Void> lookup = env.set.tagToRq(0, h.tag());
@@ -294,7 +299,7 @@ class OwnershipMatrixTest {
                     callbackEnd.set(e); // OFF: the callback's end after the owner's hit blockcore's -ea check
                 }
             };
-            try (Env env = Env.builder(d).ownership(o).depth(1).closeTimeout(CLOSE).build()) {
+            try (Env env = matrixEnv(d, o)) {
                 Done bio = env.submit(0);
                 RequestRef<Void> h = d.take();
                 assertEquals(EndOutcome.ENDED, h.complete());
@@ -314,7 +319,7 @@ class OwnershipMatrixTest {
     void leakAtClose() throws Exception {
         for (Ownership o : STRATEGIES) {
             TestDriver d = new TestDriver();
-            try (Env env = Env.builder(d).ownership(o).depth(1).closeTimeout(CLOSE).build()) {
+            try (Env env = matrixEnv(d, o)) {
                 Done bio = env.submit(0);
                 RequestRef<Void> h = d.take();
                 env.q.close();
