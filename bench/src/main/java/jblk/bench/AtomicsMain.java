@@ -80,21 +80,23 @@ public final class AtomicsMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!AtomicTally.ON) {
-            throw new IllegalArgumentException(
-                    "counting is off: run with -Djblk.countAtomics=true (./jblk atomics sets it)");
-        }
         if (requests < 1 || requests > 10_000_000) {
             throw new IllegalArgumentException("--requests=" + requests + " is out of range: allowed 1..10000000");
         }
         if (!format.equals("text") && !format.equals("json")) {
             throw new IllegalArgumentException("--output-format=" + format + ": allowed text, json");
         }
-        List<Row> rows = new ArrayList<>();
         for (int irq : irqmodes) {
             if (irq != 0 && irq != 1) {
                 throw new IllegalArgumentException("--irqmode=" + irq + " is out of range: allowed 0, 1");
             }
+        }
+        if (!AtomicTally.ON) {
+            throw new IllegalArgumentException(
+                    "counting is off: run with -Djblk.countAtomics=true (./jblk atomics sets it)");
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int irq : irqmodes) {
             for (String v : VARIANTS) {
                 rows.add(new Row(v, irq, count(v, irq)));
             }

@@ -2,7 +2,9 @@ package jblk.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -46,6 +48,26 @@ class AtomicsPerRequestTest {
         assertRow(rows, "generation@1", 7, Map.of("rq_word", 2.0));
         assertRow(rows, "hpref@1", 5, Map.of("rq_ref", 1.0));
         assertRow(rows, "owned@1", 5, Map.of("token", 0.0));
+    }
+
+    /** Bad options are named with their allowed range, before anything runs; so is a JVM that does not count. */
+    @Test
+    void badOptionsAndACountingOffJvmAreRefusedClearly() {
+        assertRefused("jblk atomics: --requests=0 is out of range: allowed 1..10000000", "--requests", "0");
+        assertRefused("jblk atomics: --irqmode=2 is out of range: allowed 0, 1", "--irqmode", "0,2");
+        assertRefused("jblk atomics: --output-format=csv: allowed text, json", "--output-format", "csv");
+        // this test JVM runs without -Djblk.countAtomics=true
+        assertRefused("jblk atomics: counting is off: run with -Djblk.countAtomics=true (./jblk atomics sets it)");
+    }
+
+    private static void assertRefused(String message, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = AtomicsMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status, String.join(" ", args));
+        assertEquals(message, err.toString(StandardCharsets.UTF_8).trim());
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing measured");
     }
 
     private static void assertRow(Map<String, Map<String, Object>> rows, String key, double total,

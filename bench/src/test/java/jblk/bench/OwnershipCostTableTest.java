@@ -1,5 +1,7 @@
 package jblk.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
@@ -32,5 +34,12 @@ class OwnershipCostTableTest {
         assertTrue(t.contains("hpref +2.0 ns, refcount +4.0 ns: MISSED"), "2 > 4/3:\n" + t);
         assertTrue(t.contains("owned within 1 ns: +0.5 ns: met"), t);
         assertTrue(t.contains("MISSED (owned at irqmode=1 memory_backed=0: 24.0 B/op)"), t);
+    }
+
+    @Test
+    void aScoreUnitItCannotConvertIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OwnershipCostTable.nsPerOp(3.0, "us/op"));
+        assertEquals("JMH score unit us/op: allowed ns/op, ops/us", e.getMessage());
     }
 }
