@@ -64,13 +64,21 @@ public final class CompareMain implements Callable<Integer> {
             + " the measured ones, until one compiles nothing (default: ${DEFAULT-VALUE})")
     double warmup = 0.3;
 
-    @Option(names = "--workloads", description = "comma list (default: all): ${COMPLETION-CANDIDATES}",
-            completionCandidates = WorkloadNames.class)
-    String workloads = "all";
+    @Option(names = "--workloads", description = "comma list, all, or auto (default: the 1-job workloads, and the"
+            + " 2-job ones too where at least " + CompareWorkload.CPUS_FOR_2JOBS + " CPUs are allowed):"
+            + " ${COMPLETION-CANDIDATES}", completionCandidates = WorkloadNames.class)
+    String workloads = "auto";
 
     @Option(names = "--variants", description = "comma list of raw, off, checked (the generation strategy), debug,"
             + " refcount, hpref, owned (default: ${DEFAULT-VALUE}; docs/OWNERSHIP.md compares the strategies)")
     String variants = "raw,off,checked,debug";
+
+    @Option(names = "--pin", description = "where each job runs: split (each job, with the softirq/timer thread of"
+            + " its hardware queue, on one CPU of its own, the next CPU each set: the kernel completes a softirq"
+            + " request on the CPU that raised it; fio's cpus_allowed_policy=split), none (where the scheduler puts"
+            + " them), or auto (split where taskset works; default: ${DEFAULT-VALUE}). CPUs: those ./jblk may use"
+            + " (taskset -c LIST ./jblk compare narrows them)")
+    String pin = "auto";
 
     @Option(names = "--mb-size", description = "MiB of the memory-backed workloads' device (default: ${DEFAULT-VALUE})")
     int mbSizeMiB = 128;
@@ -92,6 +100,8 @@ public final class CompareMain implements Callable<Integer> {
     static final List<String> STABLE_JIT = StableJit.OPTIONS;
 
     private PrintStream out = System.out;
+    /** --pin, resolved. */
+    private CpuPlacement placement;
     private PrintStream err = System.err;
 
     /** The workload names, for --help. */
@@ -124,18 +134,26 @@ public final class CompareMain implements Callable<Integer> {
             out.printf(Locale.ROOT, "jblk compare: %d workloads x %d variants, rounds of %.2f s, until +-%.1f points"
                     + " or %.0f s%n", p.workloads.size(), p.variants.size(), runtime, precision, maxTime);
         }
+        placement = p.placement;
         Map<String, String> machine = MachineInfo.collect();
         List<String> workerArgs = workerJvmArgs();
         machine.put("worker_jvm_args", String.join(" ", workerArgs));
         CompareReport report = new CompareReport(p.workloads, p.variants, new CompareReport.Settings(runtime, ramp,
-                rounds, minSets, precision, maxTime), machine);
+                rounds, minSets, precision, maxTime, p.placement), machine);
+        int all = CompareWorkload.all(mbSizeMiB).size();
+        if (p.workloads.size() < all && workloads.trim().equals("auto")) {
+            report.workloadsNote = String.format(Locale.ROOT, "note: the 2-job workloads did not run: %d CPUs"
+                    + " allowed, %d needed to pin two jobs beside the rest (--workloads all runs them anyway)",
+                    p.cpus, CompareWorkload.CPUS_FOR_2JOBS);
+        }
         runSets(report, workerArgs, progress);
         progress.clear();
         return emit(report, p);
     }
 
     /** The validated options. */
-    private record Plan(List<CompareWorkload> workloads, List<Variant> variants, boolean json, Path chart) {
+    private record Plan(List<CompareWorkload> workloads, List<Variant> variants, boolean json, Path chart,
+                        CpuPlacement placement, int cpus) {
     }
 
     private Plan plan() throws IOException {
@@ -167,7 +185,9 @@ public final class CompareMain implements Callable<Integer> {
         if (!fmt.equals("normal") && !fmt.equals("json")) {
             throw new IllegalArgumentException("--output-format=" + outputFormat + " is invalid: allowed normal, json");
         }
-        List<CompareWorkload> wls = CompareWorkload.select(workloads, mbSizeMiB);
+        CpuPlacement placement = CpuPlacement.resolve(pin);
+        int cpus = placement.split() ? placement.cpus().size() : Runtime.getRuntime().availableProcessors();
+        List<CompareWorkload> wls = CompareWorkload.select(workloads, mbSizeMiB, cpus);
         List<Variant> vs = new ArrayList<>();
         for (String v : variants.split(",")) {
             Variant x = Variant.parse(v);
@@ -185,7 +205,7 @@ public final class CompareMain implements Callable<Integer> {
         if (!jvmArgs.isBlank()) {
             JvmArgsCheck.check("--jvm-args", jvmArgs, workerJvmArgs());
         }
-        return new Plan(wls, vs, fmt.equals("json"), chartPath);
+        return new Plan(wls, vs, fmt.equals("json"), chartPath, placement, cpus);
     }
 
     /**
@@ -247,21 +267,22 @@ public final class CompareMain implements Callable<Integer> {
     /** One set of fresh workers on {@code w}: start, set up and warm up together, then the rounds one run at a time. */
     private void runSet(CompareReport report, CompareWorkload w, int set, List<String> workerArgs, Progress progress)
             throws Exception {
-        List<Variant> vs = report.variants;
+        List<Variant> vs = set < minSets ? report.variants : report.gatedVariants();
         Map<Variant, WorkerJvm> workers = new LinkedHashMap<>();
         try {
             for (Variant v : vs) {
                 workers.put(v, new WorkerJvm(v, w.name(), workerArgs, mbSizeMiB));
             }
             progress.show(w.name() + " set " + (set + 1) + ": setup+warmup");
-            warmUp(w, workers);
+            String cpus = placement.forSet(set, w.jobs());
+            warmUp(w, set, cpus, workers);
             List<Long> pids = new ArrayList<>();
             pids.add(ProcessHandle.current().pid());
             for (WorkerJvm wk : workers.values()) {
                 pids.add(wk.pid());
             }
             for (int i = 0; i < rounds; i++) {
-                report.add(w, round(w, set, i, AbbaOrder.of(vs, i), workers, pids, progress));
+                report.add(w, round(w, set, i, AbbaOrder.of(vs, i), cpus, workers, pids, progress));
             }
             for (WorkerJvm wk : workers.values()) {
                 wk.call("teardown");
@@ -273,15 +294,19 @@ public final class CompareMain implements Callable<Integer> {
         }
     }
 
-    /** Set-up and warm-up overlap across the set's workers: nothing is measured yet, and each JVM's profile is its
-    * own. */
-    private void warmUp(CompareWorkload w, Map<Variant, WorkerJvm> workers) throws IOException {
+    /**
+     * Set-up and warm-up overlap across the set's workers: nothing is measured yet, and each JVM's
+     * profile is its own. Pinned, each worker warms up on its own CPU (worker k on the set's k-th
+     * next; they would queue behind each other on one), then all move to the set's {@code cpus}.
+     */
+    private void warmUp(CompareWorkload w, int set, String cpus, Map<Variant, WorkerJvm> workers) throws IOException {
         long rampNs = Math.round(ramp * 1e9);
         long runNs = Math.round(runtime * 1e9);
         long warmNs = Math.round(warmup * 1e9);
+        int k = 0;
         for (WorkerJvm wk : workers.values()) {
             wk.awaitReady();
-            wk.send("setup " + w.name());
+            wk.send("setup " + w.name() + " " + placement.forSet(set + k++, w.jobs()));
         }
         for (WorkerJvm wk : workers.values()) {
             wk.receive("setup " + w.name());
@@ -293,11 +318,14 @@ public final class CompareMain implements Callable<Integer> {
             if (warmNs > 0) {
                 wk.receive("warmup");
             }
+            if (placement.split()) {
+                wk.call("pin " + cpus);
+            }
         }
     }
 
     /** Every variant once, in {@code order}, with the machine's noise around it. */
-    private CompareRound round(CompareWorkload w, int set, int index, List<Variant> order,
+    private CompareRound round(CompareWorkload w, int set, int index, List<Variant> order, String cpus,
                                Map<Variant, WorkerJvm> workers, List<Long> pids, Progress progress) throws IOException {
         String cmd = "run " + Math.round(ramp * 1e9) + " " + Math.round(runtime * 1e9);
         ProcNoise.Sample before = ProcNoise.read(pids);
@@ -311,7 +339,7 @@ public final class CompareMain implements Callable<Integer> {
             progress.done(String.format(Locale.ROOT, "%s set %d round %d/%d %s: %s IOPS", w.name(), set + 1,
                     index + 1, rounds, v.label(), Units.iops(r.iops())));
         }
-        return new CompareRound(set, index, order, runs, ProcNoise.between(before, ProcNoise.read(pids)));
+        return new CompareRound(set, index, order, cpus, runs, ProcNoise.between(before, ProcNoise.read(pids)));
     }
 
     /** Writes the report (and the chart); 1 when the chart could not be written. */

@@ -15,7 +15,7 @@ import jblk.json.JsonWriter;
 final class CompareReport {
     /** The settings a reader needs to interpret the figures. */
     record Settings(double runtimeS, double rampS, int roundsPerSet, int minSets, double precisionPts,
-                    double maxTimeS) {
+                    double maxTimeS, CpuPlacement placement) {
     }
 
     /** The median figures of one workload and variant over every round. */
@@ -32,6 +32,8 @@ final class CompareReport {
     final Map<String, String> machine;
     private final Map<String, List<CompareRound>> rounds = new LinkedHashMap<>();
     StopRule.Outcome outcome = StopRule.Outcome.CONTINUE;
+    /** Why some workloads did not run (--workloads auto), or null. */
+    String workloadsNote;
     double elapsedS;
 
     CompareReport(List<CompareWorkload> workloads, List<Variant> variants, Settings settings,
@@ -70,6 +72,23 @@ final class CompareReport {
             }
         }
         return ps;
+    }
+
+    /**
+     * The variants some {@code --precision} interval needs, in run order (all of them when none
+     * does). The others (debug, tens of times off's cost) run only in the first --min-sets sets of
+     * a workload: their intervals need no precision, so later sets spend no time on them.
+     */
+    List<Variant> gatedVariants() {
+        List<Variant> vs = new ArrayList<>();
+        for (Variant v : variants) {
+            for (ComparePair p : pairs()) {
+                if (p.gated && (p.a == v || p.b == v) && !vs.contains(v)) {
+                    vs.add(v);
+                }
+            }
+        }
+        return vs.isEmpty() ? variants : vs;
     }
 
     /** The medians, or null when the variant has not run. */
@@ -215,8 +234,13 @@ final class CompareReport {
         j.beginObject("settings").field("runtime_s", settings.runtimeS()).field("ramp_s", settings.rampS())
                 .field("rounds_per_set", settings.roundsPerSet()).field("min_sets", settings.minSets())
                 .field("precision_pts", settings.precisionPts()).field("max_time_s", settings.maxTimeS())
-                .field("bootstrap_resamples", Bootstrap.RESAMPLES).endObject();
+                .field("bootstrap_resamples", Bootstrap.RESAMPLES)
+                .field("pin", settings.placement().split() ? "split" : "none")
+                .field("placement", settings.placement().describe()).endObject();
         j.field("ended_by", outcome.name().toLowerCase(java.util.Locale.ROOT));
+        if (workloadsNote != null) {
+            j.field("workloads_note", workloadsNote);
+        }
         j.field("elapsed_s", elapsedS);
         jsonResults(j);
         jsonOverheads(j);
@@ -278,7 +302,7 @@ final class CompareReport {
                     order.append(order.length() > 0 ? " " : "").append(v.label());
                 }
                 j.beginObject().field("workload", w.name()).field("set", r.set()).field("round", r.index())
-                        .field("order", order.toString()).field("load1", r.noise().load1())
+                        .field("order", order.toString()).field("cpus", r.cpus()).field("load1", r.noise().load1())
                         .field("steal_pct", r.noise().stealPct()).field("others_cpu_pct", r.noise().othersPct())
                         .field("busy", r.noise().busy() ? "yes" : r.noise().known() ? "no" : "unknown");
                 j.beginArray("runs");

@@ -9,8 +9,10 @@ import java.util.Map;
  *
  * @param set   which set of worker JVMs (0, 1, ...): the bootstrap's cluster
  * @param index the round's number within its set
+ * @param cpus  the CPU of each job ("1", "0,1"), or "-" when not pinned ({@link CpuPlacement})
  */
-record CompareRound(int set, int index, List<Variant> order, Map<Variant, Run> runs, ProcNoise.Noise noise) {
+record CompareRound(int set, int index, List<Variant> order, String cpus,
+                    Map<Variant, Run> runs, ProcNoise.Noise noise) {
     /** One variant's measured window. */
     record Run(double iops, long ios, long cpuNs, long p99Ns, long allocBytes, long jitMs, String hctx) {
         /** CPU time of the device's and the job's threads per completed I/O, in ns (NaN if unknown). */

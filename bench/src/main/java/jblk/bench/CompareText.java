@@ -162,6 +162,9 @@ final class CompareText {
     /** Mode switches, the JIT during measured runs, allocation with ownership off, the noise. */
     static List<String> notes(CompareReport r) {
         List<String> out = new ArrayList<>();
+        if (r.workloadsNote != null) {
+            out.add(r.workloadsNote);
+        }
         for (CompareReport.ModeSwitch m : r.modeSwitches()) {
             out.add(String.format(Locale.ROOT, "note: %s %s, worker set %d: its rounds fell into two levels of CPU per"
                     + " I/O, %.1f ns (%d rounds) and %.1f ns (%d rounds), %.0f%% apart: a mode switch (the"
@@ -196,8 +199,8 @@ final class CompareText {
         CompareReport.Settings s = r.settings;
         return String.format(Locale.ROOT, "%s, %s cores, Java %s, load %s at start; rounds of %.2f s per variant"
                 + " (after %.2f s ramp), %d rounds per worker set (ABBA order), at least %d sets of fresh worker JVMs;"
-                + " null_blk %s, 4 KiB I/O%n", m.get("cpu"), m.get("cores"), m.get("java_version"),
+                + " %s; null_blk %s, 4 KiB I/O%n", m.get("cpu"), m.get("cores"), m.get("java_version"),
                 m.get("loadavg_at_start"), s.runtimeS(), s.rampS(), s.roundsPerSet(), s.minSets(),
-                CompareWorkload.COMMON);
+                s.placement().describe(), CompareWorkload.COMMON);
     }
 }

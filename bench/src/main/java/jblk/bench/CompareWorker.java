@@ -3,16 +3,18 @@ package jblk.bench;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jblk.blockcore.GenDisk;
+import jblk.blockcore.HctxType;
 import jblk.blockcore.SwQueue;
 import jblk.nullblk.NullBlkModule;
 import org.HdrHistogram.Histogram;
@@ -23,7 +25,9 @@ import org.HdrHistogram.Histogram;
  * deployment would have. The coordinator drives it over stdin/stdout, one line per command:
  *
  * <pre>
- * setup WORKLOAD          -> ok            (device created, preconditioned)
+ * setup WORKLOAD CPUS     -> ok PINNED     (device created, preconditioned; CPUS: one CPU per job, comma
+ *                                          separated, or - for none; PINNED: what went where, or -)
+ * pin CPUS                -> ok PINNED     (moves the jobs and their completion threads to CPUS)
  * warmup NS RAMP RUN      -> ok runs=.. quiet=.. uptime_ms=..  (runs the workload, not measured, until the
  *                                          JIT is quiet; uptime_ms: the JVM's age then, as the JIT's logs stamp)
  * run RAMP_NS NS          -> result ios=.. ns=.. iops=.. cpu=.. p99=.. alloc=.. allocjobs=.. jitms=.. hctx=..
@@ -32,7 +36,7 @@ import org.HdrHistogram.Histogram;
  * </pre>
  * Any failure answers {@code error MESSAGE}. Everything else the JVM prints goes to stderr.
  * {@code cpu} is the CPU time of the device's and the jobs' threads in the window (ns), {@code
- * jitms} the JIT's compile time during the run: above 0 after warm-up, the hot path was still
+ * jitms} the JIT's compile time that ended inside the measured window: above 0 after warm-up, the hot path was still
  * being compiled (or recompiled) while it was measured.
  */
 public final class CompareWorker {
@@ -44,6 +48,8 @@ public final class CompareWorker {
     private CompareWorkload workload;
     private NullBlkModule module;
     private final List<SwQueue> queues = new ArrayList<>();
+    /** One per job when pinned: starts the job's submitter on the job's CPU. */
+    private final List<PinnedStarter> starters = new ArrayList<>();
     private long seed = 1;
 
     private CompareWorker(Variant variant, int mbSizeMiB) {
@@ -73,18 +79,23 @@ public final class CompareWorker {
         System.exit(0);
     }
 
-    private String handle(String[] a) throws InterruptedException {
+    private String handle(String[] a) throws InterruptedException, IOException {
         switch (a[0]) {
             case "setup":
                 setup(a[1]);
-                return "ok";
+                return "ok " + pin(a.length > 2 ? a[2] : "-");
             case "warmup":
                 return warmup(Long.parseLong(a[1]), Long.parseLong(a[2]), Long.parseLong(a[3]));
             case "run": {
-                String r = result(run(Long.parseLong(a[1]), Long.parseLong(a[2])));
+                String r = result(runJobs(Long.parseLong(a[1]), Long.parseLong(a[2])));
                 // what this reply and the run's bookkeeping made the JIT compile is done before
                 // the next run: a compile inside a measured window is then the hot path's
                 awaitQuietJit();
+                return r;
+            }
+            case "pin": {
+                String r = "ok " + move(a[1]);
+                awaitQuietJit(); // what pinning ran (a thread dump, taskset) is compiled before a measured run
                 return r;
             }
             case "teardown":
@@ -96,8 +107,7 @@ public final class CompareWorker {
     }
 
     /** The protocol's answer to {@code run}. */
-    private static String result(Measured m) {
-        WorkloadRunner.RunResult r = m.run;
+    private static String result(WorkloadRunner.RunResult r) {
         Histogram h = IoJob.newHistogram();
         StringBuilder hctx = new StringBuilder();
         for (WorkloadRunner.JobResult jr : r.jobs) {
@@ -113,11 +123,7 @@ public final class CompareWorker {
                 "result ios=%d ns=%d iops=%.1f cpu=%d p99=%d alloc=%d allocjobs=%d jitms=%d hctx=%s",
                 r.totalIos(), r.measureNs, r.iops(), r.cpuNsAll, h.getTotalCount() == 0 ? 0
                         : h.getValueAtPercentile(99),
-                r.allocBytesAll, r.allocBytesJobs, m.jitMs, hctx);
-    }
-
-    /** A run and the JIT's compile time during it (-1 where the JVM does not say). */
-    private record Measured(WorkloadRunner.RunResult run, long jitMs) {
+                r.allocBytesAll, r.allocBytesJobs, r.jitMs, hctx);
     }
 
     private void setup(String name) throws InterruptedException {
@@ -145,12 +151,64 @@ public final class CompareWorker {
         }
     }
 
-    private Measured run(long rampNs, long ns) throws InterruptedException {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
-        long before = timed ? jit.getTotalCompilationTime() : 0;
-        WorkloadRunner.RunResult r = runJobs(rampNs, ns);
-        return new Measured(r, timed ? jit.getTotalCompilationTime() - before : -1);
+    /**
+     * Pins job j's submitter (started by a {@link PinnedStarter}) and the completion threads of its
+     * hardware queue (softirq, timer) to {@code cpus}' j-th CPU, as the kernel runs a softirq
+     * completion on the CPU that raised it; on two shared cores, unpinned, how many completions a
+     * wake-up found, and so the CPU per I/O, varied 2-3x from run to run with where the scheduler
+     * put the two threads. Returns what went where ("job0@1,softirq0@1"), or "-".
+     */
+    private String pin(String cpus) throws IOException {
+        if (cpus.equals("-")) {
+            return "-";
+        }
+        String[] cs = cpus.split(",");
+        if (cs.length != workload.jobs()) {
+            throw new IllegalArgumentException("setup: " + cs.length + " CPUs for " + workload.jobs() + " jobs");
+        }
+        for (String c : cs) {
+            starters.add(new PinnedStarter(Integer.parseInt(c)));
+        }
+        return pinDeviceThreads();
+    }
+
+    /** Moves job j and its completion threads to {@code cpus}' j-th CPU (after a warm-up elsewhere). */
+    private String move(String cpus) throws IOException {
+        String[] cs = cpus.split(",");
+        if (cs.length != starters.size()) {
+            throw new IllegalArgumentException("pin: " + cs.length + " CPUs for " + starters.size() + " pinned jobs");
+        }
+        for (int j = 0; j < cs.length; j++) {
+            starters.get(j).moveTo(Integer.parseInt(cs[j]));
+        }
+        return pinDeviceThreads();
+    }
+
+    /**
+     * Pins the completion threads of each job's hardware queue to the job's CPU; again after the
+     * warm-up, since a context starts with its first completion (and then inherits the affinity of
+     * the submitter that raised it, which is the job's CPU already).
+     */
+    private String pinDeviceThreads() throws IOException {
+        if (starters.isEmpty()) {
+            return "-";
+        }
+        GenDisk disk = module.device(0).disk();
+        Map<String, Long> tids = CpuAffinity.threadIds();
+        StringBuilder pinned = new StringBuilder();
+        for (int j = 0; j < starters.size(); j++) {
+            int cpu = starters.get(j).cpu();
+            pinned.append(j == 0 ? "" : ",").append("job").append(j).append('@').append(cpu);
+            int h = queues.get(j).hctx(HctxType.DEFAULT).queueNum();
+            for (String kind : new String[] {"softirq", "timer"}) {
+                Long tid = tids.get("jblk-" + disk.name() + "-" + kind + "-" + h);
+                if (tid != null) {
+                    CpuAffinity.pin(tid, cpu);
+                    pinned.append(',').append(kind).append(h).append('@').append(cpu);
+                }
+            }
+        }
+        return pinned.toString();
     }
 
     private WorkloadRunner.RunResult runJobs(long rampNs, long ns) throws InterruptedException {
@@ -162,7 +220,11 @@ public final class CompareWorker {
         for (int j = 0; j < workload.jobs(); j++) {
             JobSpec s = new JobSpec(workload.name(), workload.rw(), 50, CompareWorkload.BS, workload.iodepth(), 0, cap,
                     0, SAMPLE_SHIFT, VerifyMode.NONE, false, seed++);
-            jobs.add(new IoJob(s, queues.get(j), j));
+            IoJob job = new IoJob(s, queues.get(j), j);
+            if (!starters.isEmpty()) {
+                job.startWith(starters.get(j)::start);
+            }
+            jobs.add(job);
         }
         return WorkloadRunner.run(jobs, rampNs, ns, WorkloadRunner.DEFAULT_SAMPLE_NS);
     }
@@ -188,7 +250,7 @@ public final class CompareWorker {
         Thread reader = startInflightReader(stop);
         try {
             while (true) {
-                long jitMs = run(rampNs, Math.max(runNs, 1_000_000L)).jitMs;
+                long jitMs = runJobs(rampNs, Math.max(runNs, 1_000_000L)).jitMs;
                 runs++;
                 awaitQuietJit();
                 quietRuns = jitMs <= 0 ? quietRuns + 1 : 0;
@@ -226,27 +288,16 @@ public final class CompareWorker {
         return t;
     }
 
-    /**
-     * Waits (at most 1 s) until the JIT has stopped compiling, so this worker's background compiles
-     * do not run while another worker is being measured.
-     */
+    /** {@link JitQueue#awaitQuiet}, at most 2 s: on a busy machine the JIT may never be quiet. */
     private static void awaitQuietJit() throws InterruptedException {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-            return;
-        }
-        long last = jit.getTotalCompilationTime();
-        for (int i = 0; i < 50; i++) {
-            Thread.sleep(20);
-            long now = jit.getTotalCompilationTime();
-            if (now == last) {
-                return;
-            }
-            last = now;
-        }
+        JitQueue.awaitQuiet(2000);
     }
 
     private void teardown() {
+        for (PinnedStarter p : starters) {
+            p.close();
+        }
+        starters.clear();
         for (SwQueue q : queues) {
             q.close();
         }

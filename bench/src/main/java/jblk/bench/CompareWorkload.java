@@ -18,6 +18,13 @@ record CompareWorkload(String name, String nullb, RwMode rw, int iodepth, int jo
     /** no_sched=1: compare measures the binding, so every workload runs without an I/O scheduler (issue 14). */
     static final String COMMON = "iostats=0 poll_queues=0 no_sched=1";
     static final int BS = 4096;
+    /**
+     * CPUs {@code --workloads auto} needs to include the 2-job workloads: one per job, each with its
+     * softirq thread, and room for everything else (the runner, the coordinator, the JIT, other
+     * processes). On 2 CPUs two pinned jobs fill the machine, and the rest preempts them at random
+     * (measured: paired rounds 12-55 points apart at irqmode=1-2jobs, where 1 job gives 1-2).
+     */
+    static final int CPUS_FOR_2JOBS = 4;
 
     /** The experiment's workloads, in run order; {@code mbSizeMiB} is the memory-backed capacity. */
     static Map<String, CompareWorkload> all(int mbSizeMiB) {
@@ -55,18 +62,30 @@ record CompareWorkload(String name, String nullb, RwMode rw, int iodepth, int jo
         return COMMON + " " + nullb;
     }
 
-    /** Picks workloads by name from a comma list ("all" or empty: every one). */
-    static List<CompareWorkload> select(String list, int mbSizeMiB) {
+    /**
+     * Picks workloads by name from a comma list ("all" or empty: every one; "auto": the 1-job ones,
+     * and the 2-job ones too with at least {@link #CPUS_FOR_2JOBS} of {@code cpus}).
+     */
+    static List<CompareWorkload> select(String list, int mbSizeMiB, int cpus) {
         Map<String, CompareWorkload> all = all(mbSizeMiB);
         if (list == null || list.isBlank() || list.trim().equals("all")) {
             return new ArrayList<>(all.values());
+        }
+        if (list.trim().equals("auto")) {
+            List<CompareWorkload> out = new ArrayList<>();
+            for (CompareWorkload w : all.values()) {
+                if (w.jobs == 1 || cpus >= CPUS_FOR_2JOBS) {
+                    out.add(w);
+                }
+            }
+            return out;
         }
         List<CompareWorkload> out = new ArrayList<>();
         for (String n : list.split(",")) {
             CompareWorkload w = all.get(n.trim());
             if (w == null) {
                 throw new IllegalArgumentException("--workloads: unknown workload '" + n.trim() + "': allowed "
-                        + String.join(", ", all.keySet()));
+                        + String.join(", ", all.keySet()) + ", or all, or auto");
             }
             if (!out.contains(w)) {
                 out.add(w);

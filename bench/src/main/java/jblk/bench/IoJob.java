@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import jblk.blockcore.Bio;
 import jblk.blockcore.BioEndIo;
 import jblk.blockcore.BlkStatus;
@@ -119,6 +120,7 @@ final class IoJob implements Runnable {
     private long userStartNs = -1;
     private long cpuNs;
     private long userNs;
+    private Consumer<Thread> starter = Thread::start;
     /** When the main phase ended by the job's own decision (I/O limit, error), else 0. */
     private volatile long selfStopNs;
 
@@ -182,7 +184,12 @@ final class IoJob implements Runnable {
     // ---- control (runner thread) -------------------------------------------------------------
 
     void start() {
-        thread.start();
+        starter.accept(thread);
+    }
+
+    /** Starts the submitter through {@code s} (a {@link PinnedStarter}, so it runs on the job's CPU). */
+    void startWith(Consumer<Thread> s) {
+        starter = s;
     }
 
     void setPhase(int p) {

@@ -1,5 +1,6 @@
 package jblk.bench;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +52,12 @@ final class WorkloadRunner {
         long allocBytesJobs = -1;
         /** CPU time of every other thread in the window: the jobs and the device's threads (-1 if unknown). */
         long cpuNsAll = -1;
+        /**
+         * The JIT's compile time that ended in the window, in ms (-1 if the JVM does not say): the
+         * run's own bookkeeping before and after it (a job's setup, the histograms, the report) is
+         * compiled outside it, so above 0 means the measured code itself was still being compiled.
+         */
+        long jitMs = -1;
 
         long totalIos() {
             long n = 0;
@@ -170,6 +177,8 @@ final class WorkloadRunner {
         private Map<Long, long[]> others1;
         private long[] allocJobs0;
         private long[] allocJobs1;
+        private long jit0 = -1;
+        private long jit1 = -1;
 
         Window(List<IoJob> jobs) {
             this.jobs = jobs;
@@ -180,6 +189,7 @@ final class WorkloadRunner {
         }
 
         void open() {
+            jit0 = compileMs();
             others0 = countersOfOthers(mx);
             allocJobs0 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
             t0 = System.nanoTime();
@@ -197,6 +207,12 @@ final class WorkloadRunner {
             }
             t1 = System.nanoTime();
             others1 = countersOfOthers(mx);
+            jit1 = compileMs();
+        }
+
+        private static long compileMs() {
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
         }
 
         RunResult result(Samples s) {
@@ -215,6 +231,7 @@ final class WorkloadRunner {
                 r.jobs.add(jr);
             }
             r.measureNs = windowEnd - t0;
+            r.jitMs = jit0 < 0 || jit1 < 0 ? -1 : jit1 - jit0;
             if (others0 != null && others1 != null) {
                 r.allocBytesAll = sumDelta(others0, others1, 0);
                 r.cpuNsAll = sumDelta(others0, others1, 1);

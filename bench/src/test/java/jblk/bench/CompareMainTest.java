@@ -44,7 +44,10 @@ class CompareMainTest {
         assertTrue(machine.keySet().containsAll(Set.of("cpu", "cores", "java_version", "os", "worker_jvm_args")),
                 machine.toString());
         assertTrue(((String) machine.get("worker_jvm_args")).contains("dontinline,jblk.blockcore.TimeoutTimer::add"));
-        assertEquals(2.0, Json.num(Json.obj(top.get("settings")).get("rounds_per_set")));
+        Map<String, Object> settings = Json.obj(top.get("settings"));
+        assertEquals(2.0, Json.num(settings.get("rounds_per_set")));
+        boolean pinned = CpuAffinity.unavailableReason() == null;
+        assertEquals(pinned ? "split" : "none", settings.get("pin"), settings.toString());
         assertEquals("max_time", top.get("ended_by"), "one set per workload always runs, past a 1 s --max-time");
         List<Object> results = Json.arr(top.get("results"));
         assertEquals(8, results.size(), "2 workloads x 4 variants");
@@ -77,6 +80,8 @@ class CompareMainTest {
         assertTrue(Json.num(second.get("load1")) >= 0 && Json.num(second.get("others_cpu_pct")) >= 0,
                 second.toString());
         assertEquals(4, Json.arr(second.get("runs")).size());
+        assertEquals(pinned ? CpuAffinity.allowed().get(0).toString() : "-", second.get("cpus"),
+                "set 0's job runs on the first allowed CPU");
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a}, head, "a PNG");
     }
@@ -132,6 +137,9 @@ class CompareMainTest {
                 r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertEquals("", r.out());
+        r = compare("--pin", "cpu0");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--pin=cpu0 is invalid: allowed auto, split, none"), r.err());
         r = compare("--rounds", "x");
         assertEquals(2, r.status());
         assertEquals(1, r.err().strip().lines().count(), r.err());

@@ -19,7 +19,7 @@ class CompareReportTest {
     static CompareReport report(StopRule.Outcome outcome, String... workloads) {
         List<CompareWorkload> ws = java.util.Arrays.stream(workloads).map(ALL::get).toList();
         CompareReport r = new CompareReport(ws, Variant.DEFAULT, new CompareReport.Settings(0.1, 0.02, 4, 2,
-                0.5, 100), Map.of("cpu", "test", "cores", "2"));
+                0.5, 100, new CpuPlacement(true, java.util.List.of(0, 1), "")), Map.of("cpu", "test", "cores", "2"));
         r.outcome = outcome;
         return r;
     }
@@ -33,7 +33,7 @@ class CompareReportTest {
             double x = ns[v.ordinal()];
             runs.put(v, new CompareRound.Run(1e9 / x, 1_000_000, Math.round(x * 1_000_000), 1000, 0, 0, "0"));
         }
-        r.add(ALL.get(w), new CompareRound(set, index, AbbaOrder.of(Variant.DEFAULT, index), runs, noise));
+        r.add(ALL.get(w), new CompareRound(set, index, AbbaOrder.of(Variant.DEFAULT, index), "1", runs, noise));
     }
 
     @Test
@@ -132,5 +132,24 @@ class CompareReportTest {
                 + " of CPU per I/O,"
                 + " 54.0 ns (3 rounds) and 70.0 ns (5 rounds)"), text);
         assertNotNull(r.json());
+    }
+
+    /** Debug is in no --precision pair: after the first --min-sets sets a workload's sets run without it. */
+    @Test
+    void onlyTheVariantsOfGatedPairsRunPastTheMinimumSets() {
+        CompareReport r = report(StopRule.Outcome.MAX_TIME, "irqmode=1");
+        assertEquals(List.of(Variant.RAW, Variant.OFF, Variant.CHECKED), r.gatedVariants());
+        CompareReport debugOnly = new CompareReport(List.of(ALL.get("irqmode=1")), List.of(Variant.OFF, Variant.DEBUG),
+                r.settings, r.machine);
+        assertEquals(List.of(Variant.OFF, Variant.DEBUG), debugOnly.gatedVariants(), "nothing gated: all run");
+    }
+
+    /** --workloads auto: the 2-job workloads only where two pinned jobs leave CPUs for the rest. */
+    @Test
+    void autoWorkloadsLeaveOutTwoJobsOnSmallMachines() {
+        List<String> two = CompareWorkload.select("auto", 64, 2).stream().map(CompareWorkload::name).toList();
+        assertEquals(List.of("irqmode=0", "irqmode=1", "mb-randread", "mb-randwrite"), two);
+        assertEquals(8, CompareWorkload.select("auto", 64, CompareWorkload.CPUS_FOR_2JOBS).size());
+        assertEquals(8, CompareWorkload.select("all", 64, 2).size());
     }
 }

@@ -1,0 +1,64 @@
+package jblk.bench;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.ObjectName;
+
+/**
+ * HotSpot's compile queue, as {@code jcmd PID Compiler.queue} prints it (the DiagnosticCommand
+ * MBean, in-process). The JIT's total compile time only grows when a compile ends, so a JVM whose
+ * compiler threads had no CPU looks quiet while its hot path still waits in the queue: measured in
+ * compare's sets, four JVMs warming up on 2 CPUs ended warm-up "quiet", then compiled 13-116 ms
+ * inside the first measured windows, which ran 5-25% above the set's settled CPU per I/O.
+ */
+final class JitQueue {
+    private JitQueue() {
+    }
+
+    /** Compiles running or queued now; -1 when this JVM cannot say. */
+    static int pending() {
+        String q;
+        try {
+            q = String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()}));
+        } catch (JMException | RuntimeException e) {
+            return -1;
+        }
+        return count(q);
+    }
+
+    /** Task lines in a Compiler.queue listing: every line but the headers, "Empty" and blanks. */
+    static int count(String listing) {
+        int n = 0;
+        for (String line : listing.split("\n")) {
+            String l = line.trim();
+            if (!l.isEmpty() && !l.equals("Empty") && !l.endsWith(":")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Waits (at most {@code maxMs}) until nothing is compiling or queued and no compile ended in
+     * the last 10 ms, so this JVM's compiles do not run while another worker is measured. Returns
+     * whether it got there.
+     */
+    static boolean awaitQuiet(long maxMs) throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long deadline = System.nanoTime() + maxMs * 1_000_000L;
+        long last = timed ? jit.getTotalCompilationTime() : 0;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            long now = timed ? jit.getTotalCompilationTime() : 0;
+            if (now == last && pending() <= 0) {
+                return true;
+            }
+            last = now;
+        }
+        return false;
+    }
+}
