@@ -199,15 +199,17 @@ final class WorkloadRunner {
         }
 
         void close() {
-            // read the submitters' counters while they still run: a thread that saw STOP may have
-            // exited, and an exited thread's counter is -1 (the few I/Os in between are noise)
+            // every counter is read while the submitters still run (open's pair reads them before
+            // MEASURE, the same order): a submitter that saw STOP may exit before the sweep, and
+            // its CPU time, most of the window's at irqmode=0, would be lost (measured: a paired
+            // round at -100%); the I/Os done during the sweep itself (tens of us) are noise
             allocJobs1 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
+            others1 = countersOfOthers(mx);
+            jit1 = compileMs();
+            t1 = System.nanoTime();
             for (IoJob j : jobs) {
                 j.setPhase(IoJob.STOP);
             }
-            t1 = System.nanoTime();
-            others1 = countersOfOthers(mx);
-            jit1 = compileMs();
         }
 
         private static long compileMs() {
@@ -311,7 +313,8 @@ final class WorkloadRunner {
         long self = Thread.currentThread().getId();
         Map<Long, long[]> m = new HashMap<>();
         for (int i = 0; i < ids.length; i++) {
-            if (ids[i] != self && bytes[i] >= 0) {
+            // a thread that exited between the two reads has -1 in the second: it is not seen
+            if (ids[i] != self && bytes[i] >= 0 && (cpu == null || cpu[i] >= 0)) {
                 m.put(ids[i], new long[] {bytes[i], cpu == null ? -1 : cpu[i]});
             }
         }
