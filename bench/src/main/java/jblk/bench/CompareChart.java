@@ -56,7 +56,7 @@ final class CompareChart {
                                        String yTitle) {
         CategoryChart c = chart(title, yTitle);
         for (ComparePair p : r.pairs()) {
-            if (!p.gated) {
+            if (!p.charted) {
                 continue;
             }
             List<Double> y = new ArrayList<>();

@@ -46,19 +46,19 @@ public final class CompareMain implements Callable<Integer> {
     double ramp = 0.02;
 
     @Option(names = "--rounds", description = "rounds per set of worker JVMs (default: ${DEFAULT-VALUE})")
-    int rounds = 8;
+    int rounds = 16;
 
     @Option(names = "--min-sets", description = "sets of fresh worker JVMs at least, so the intervals cover"
             + " JVM-to-JVM differences (default: ${DEFAULT-VALUE})")
     int minSets = 2;
 
-    @Option(names = "--precision", description = "stop once every interval of checked vs off and off vs raw is"
-            + " narrower than +- this many percentage points (default: ${DEFAULT-VALUE})")
+    @Option(names = "--precision", description = "stop once every interval of checked vs off (and of the"
+            + " other strategies asked for) is narrower than +- this many percentage points (default: ${DEFAULT-VALUE})")
     double precision = 0.5;
 
     @Option(names = "--max-time", description = "seconds the whole run may take before it stops short of the"
             + " precision; at least one set per workload always runs (default: ${DEFAULT-VALUE})")
-    double maxTime = 210;
+    double maxTime = 230;
 
     @Option(names = "--warmup", description = "at least this many seconds each worker JVM warms up, in runs shaped like"
             + " the measured ones, until one compiles nothing (default: ${DEFAULT-VALUE})")

@@ -75,15 +75,31 @@ final class CompareReport {
     }
 
     /**
+     * Whether {@code --precision} applies to {@code p} in this run: the pairs with a target (or a
+     * strategy's), and off vs raw when the run compares nothing else ({@code --variants raw,off}).
+     */
+    boolean gated(ComparePair p) {
+        if (p.gated) {
+            return true;
+        }
+        for (ComparePair q : pairs()) {
+            if (q.gated) {
+                return false;
+            }
+        }
+        return p.charted;
+    }
+
+    /**
      * The variants some {@code --precision} interval needs, in run order (all of them when none
-     * does). The others (debug, tens of times off's cost) run only in the first --min-sets sets of
-     * a workload: their intervals need no precision, so later sets spend no time on them.
+     * does). The others (raw, debug) run only in the first --min-sets sets of a workload: their
+     * intervals need no precision, so later sets spend no time on them.
      */
     List<Variant> gatedVariants() {
         List<Variant> vs = new ArrayList<>();
         for (Variant v : variants) {
             for (ComparePair p : pairs()) {
-                if (p.gated && (p.a == v || p.b == v) && !vs.contains(v)) {
+                if (gated(p) && (p.a == v || p.b == v) && !vs.contains(v)) {
                     vs.add(v);
                 }
             }
@@ -155,7 +171,7 @@ final class CompareReport {
     double widestHalfPts(CompareWorkload w) {
         double widest = 0;
         for (ComparePair p : pairs()) {
-            if (!p.gated) {
+            if (!gated(p)) {
                 continue;
             }
             for (ComparePair.Metric m : new ComparePair.Metric[] {ComparePair.Metric.CPU, ComparePair.Metric.IOPS}) {

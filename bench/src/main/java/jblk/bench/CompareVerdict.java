@@ -22,7 +22,7 @@ final class CompareVerdict {
                 p.b.label());
         String tail = String.format(Locale.ROOT, "; IOPS lost %s", pct(iops));
         if (p != ComparePair.CHECKED_VS_OFF) {
-            return head + ": " + plain(cpu, r.settings.precisionPts(), timeEnded && p.gated) + tail;
+            return head + ": " + plain(cpu, r.settings.precisionPts(), timeEnded && r.gated(p)) + tail;
         }
         if (inline(w)) {
             Bootstrap.Interval ns = r.interval(w, p, ComparePair.Metric.CPU_NS);

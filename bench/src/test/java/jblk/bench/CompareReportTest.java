@@ -1,6 +1,7 @@
 package jblk.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,11 +135,16 @@ class CompareReportTest {
         assertNotNull(r.json());
     }
 
-    /** Debug is in no --precision pair: after the first --min-sets sets a workload's sets run without it. */
+    /** Raw and debug are in no --precision pair: after the first --min-sets sets a workload's sets run without them. */
     @Test
     void onlyTheVariantsOfGatedPairsRunPastTheMinimumSets() {
         CompareReport r = report(StopRule.Outcome.MAX_TIME, "irqmode=1");
-        assertEquals(List.of(Variant.RAW, Variant.OFF, Variant.CHECKED), r.gatedVariants());
+        assertEquals(List.of(Variant.OFF, Variant.CHECKED), r.gatedVariants());
+        assertFalse(r.gated(ComparePair.OFF_VS_RAW), "off vs raw has no target");
+        CompareReport rawOff = new CompareReport(List.of(ALL.get("irqmode=1")), List.of(Variant.RAW, Variant.OFF),
+                r.settings, r.machine);
+        assertTrue(rawOff.gated(ComparePair.OFF_VS_RAW), "--variants raw,off asks for off vs raw's precision");
+        assertEquals(List.of(Variant.RAW, Variant.OFF), rawOff.gatedVariants());
         CompareReport debugOnly = new CompareReport(List.of(ALL.get("irqmode=1")), List.of(Variant.OFF, Variant.DEBUG),
                 r.settings, r.machine);
         assertEquals(List.of(Variant.OFF, Variant.DEBUG), debugOnly.gatedVariants(), "nothing gated: all run");
