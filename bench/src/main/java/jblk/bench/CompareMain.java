@@ -53,7 +53,8 @@ public final class CompareMain implements Callable<Integer> {
     int minSets = 2;
 
     @Option(names = "--precision", description = "stop once every interval of checked vs off (and of the"
-            + " other strategies asked for) is narrower than +- this many percentage points (default: ${DEFAULT-VALUE})")
+            + " other strategies asked for) is narrower than +- this many percentage points"
+            + " (default: ${DEFAULT-VALUE})")
     double precision = 0.5;
 
     @Option(names = "--max-time", description = "seconds the whole run may take before it stops short of the"
