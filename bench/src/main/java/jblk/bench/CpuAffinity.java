@@ -1,7 +1,6 @@
 package jblk.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.JMException;
-import javax.management.ObjectName;
 
 /**
  * Thread placement the Linux way, {@code sched_setaffinity(2)} through util-linux's {@code taskset}
@@ -90,9 +88,7 @@ final class CpuAffinity {
     static Map<String, Long> threadIds() throws IOException {
         String dump;
         try {
-            dump = String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "threadPrint",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()}));
+            dump = DiagnosticCommand.invoke("threadPrint");
         } catch (JMException e) {
             throw new IOException("no thread dump to find thread ids in: " + e, e);
         }

@@ -3,7 +3,6 @@ package jblk.bench;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import javax.management.JMException;
-import javax.management.ObjectName;
 
 /**
  * HotSpot's compile queue, as {@code jcmd PID Compiler.queue} prints it (the DiagnosticCommand
@@ -16,13 +15,17 @@ final class JitQueue {
     private JitQueue() {
     }
 
+    /** The JIT's compile time so far, in ms (it grows when a compile ends); -1 when this JVM does not say. */
+    static long totalMs() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
     /** Compiles running or queued now; -1 when this JVM cannot say. */
     static int pending() {
         String q;
         try {
-            q = String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()}));
+            q = DiagnosticCommand.invoke("compilerQueue");
         } catch (JMException | RuntimeException e) {
             return -1;
         }
@@ -47,13 +50,11 @@ final class JitQueue {
      * whether it got there.
      */
     static boolean awaitQuiet(long maxMs) throws InterruptedException {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long deadline = System.nanoTime() + maxMs * 1_000_000L;
-        long last = timed ? jit.getTotalCompilationTime() : 0;
+        long last = totalMs();
         while (System.nanoTime() < deadline) {
             Thread.sleep(10);
-            long now = timed ? jit.getTotalCompilationTime() : 0;
+            long now = totalMs();
             if (now == last && pending() <= 0) {
                 return true;
             }

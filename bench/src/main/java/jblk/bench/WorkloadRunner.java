@@ -1,6 +1,5 @@
 package jblk.bench;
 
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -189,7 +188,7 @@ final class WorkloadRunner {
         }
 
         void open() {
-            jit0 = compileMs();
+            jit0 = JitQueue.totalMs();
             others0 = countersOfOthers(mx);
             allocJobs0 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
             t0 = System.nanoTime();
@@ -205,16 +204,11 @@ final class WorkloadRunner {
             // round at -100%); the I/Os done during the sweep itself (tens of us) are noise
             allocJobs1 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
             others1 = countersOfOthers(mx);
-            jit1 = compileMs();
+            jit1 = JitQueue.totalMs();
             t1 = System.nanoTime();
             for (IoJob j : jobs) {
                 j.setPhase(IoJob.STOP);
             }
-        }
-
-        private static long compileMs() {
-            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
         }
 
         RunResult result(Samples s) {
