@@ -45,7 +45,9 @@ public final class CompareMain implements Callable<Integer> {
     @Option(names = "--ramp", description = "seconds each run runs before it counts (default: ${DEFAULT-VALUE})")
     double ramp = 0.02;
 
-    @Option(names = "--rounds", description = "rounds per set of worker JVMs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", description = "rounds per set of worker JVMs running every variant; a set of fewer"
+            + " variants (past --min-sets, only those of gated pairs) runs as many more as keep its measuring time"
+            + " (default: ${DEFAULT-VALUE})")
     int rounds = 16;
 
     @Option(names = "--min-sets", description = "sets of fresh worker JVMs at least, so the intervals cover"
@@ -96,6 +98,9 @@ public final class CompareMain implements Callable<Integer> {
     @Option(names = "--jvm-args", description = "extra JVM options for the worker JVMs; {variant} and {workload} are"
             + " replaced by the worker's (e.g. -XX:StartFlightRecording=filename=w-{workload}-{variant}.jfr)")
     String jvmArgs = "";
+
+    /** What {@link #runSets} takes off an inline workload's half-width, in points: after every other. */
+    private static final double INLINE_LAST = 1e6;
 
     /** The worker JVMs' options for one compiled shape of the hot path ({@link StableJit}). */
     static final List<String> STABLE_JIT = StableJit.OPTIONS;
@@ -214,7 +219,11 @@ public final class CompareMain implements Callable<Integer> {
      * enough) or the whole run (no workload's next set fits in --max-time). Every workload gets
      * --min-sets first, round-robin; after that each set goes to the workload whose gated interval
      * is widest, so the time goes where the answer is least sure (a quiet workload that reached the
-     * precision costs nothing more).
+     * precision costs nothing more). The inline workloads (irqmode=0) come after the others: their
+     * checked-vs-off cost in ns is set by each set's compiled shape (1-8 ns apart from one set of
+     * JVMs to the next), which more sets average but a default run never narrows to the precision,
+     * and the 2% target's workloads would get no sets past their first ones; an inline workload
+     * stops early once its interval decides the one-atomic target ({@link CompareReport#decided}).
      */
     private void runSets(CompareReport report, List<String> workerArgs, Progress progress) throws Exception {
         StopRule rule = new StopRule(precision, maxTime, minSets);
@@ -226,15 +235,15 @@ public final class CompareMain implements Callable<Integer> {
             List<CompareWorkload> candidates = new ArrayList<>();
             for (Iterator<CompareWorkload> it = open.iterator(); it.hasNext(); ) {
                 CompareWorkload w = it.next();
-                StopRule.Outcome o = rule.decide(report.sets(w), report.widestHalfPts(w), elapsed,
-                        setS.getOrDefault(w, 0.0));
+                StopRule.Outcome o = report.sets(w) >= minSets && report.decided(w) ? StopRule.Outcome.PRECISION
+                        : rule.decide(report.sets(w), report.widestHalfPts(w), elapsed, setS.getOrDefault(w, 0.0));
                 if (o == StopRule.Outcome.PRECISION) {
                     it.remove();
                 } else if (o == StopRule.Outcome.CONTINUE) {
                     candidates.add(w);
                 }
             }
-            CompareWorkload next = leastSure(candidates, report::sets, report::widestHalfPts, minSets);
+            CompareWorkload next = leastSure(candidates, report::sets, w -> allocationWidth(report, w), minSets);
             if (next == null) {
                 break; // every workload reached the precision, or no next set fits in --max-time
             }
@@ -244,6 +253,11 @@ public final class CompareMain implements Callable<Integer> {
         }
         report.outcome = open.isEmpty() ? StopRule.Outcome.PRECISION : StopRule.Outcome.MAX_TIME;
         report.elapsedS = (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The half-width {@link #leastSure} ranks {@code w} by: the inline workloads' after every other's. */
+    static double allocationWidth(CompareReport report, CompareWorkload w) {
+        return report.widestHalfPts(w) - (CompareVerdict.inline(w) ? INLINE_LAST : 0);
     }
 
     /**
@@ -269,6 +283,7 @@ public final class CompareMain implements Callable<Integer> {
     private void runSet(CompareReport report, CompareWorkload w, int set, List<String> workerArgs, Progress progress)
             throws Exception {
         List<Variant> vs = set < minSets ? report.variants : report.gatedVariants();
+        int n = roundsFor(vs.size(), report.variants.size());
         Map<Variant, WorkerJvm> workers = new LinkedHashMap<>();
         try {
             for (Variant v : vs) {
@@ -282,8 +297,8 @@ public final class CompareMain implements Callable<Integer> {
             for (WorkerJvm wk : workers.values()) {
                 pids.add(wk.pid());
             }
-            for (int i = 0; i < rounds; i++) {
-                report.add(w, round(w, set, i, AbbaOrder.of(vs, i), cpus, workers, pids, progress));
+            for (int i = 0; i < n; i++) {
+                report.add(w, round(w, set, i, n, AbbaOrder.of(vs, i), cpus, workers, pids, progress));
             }
             for (WorkerJvm wk : workers.values()) {
                 wk.call("teardown");
@@ -293,6 +308,15 @@ public final class CompareMain implements Callable<Integer> {
                 wk.close();
             }
         }
+    }
+
+    /**
+     * Rounds for a set of {@code setVariants} workers: {@code --rounds} when every variant runs, more
+     * when only the gated ones do (an even number), so every set measures for as long and the JVMs'
+     * start and warm-up (4-5 s a set on 2 cores) stay the same share of the run.
+     */
+    int roundsFor(int setVariants, int allVariants) {
+        return 2 * Math.max(1, rounds * allVariants / setVariants / 2);
     }
 
     /**
@@ -326,7 +350,7 @@ public final class CompareMain implements Callable<Integer> {
     }
 
     /** Every variant once, in {@code order}, with the machine's noise around it. */
-    private CompareRound round(CompareWorkload w, int set, int index, List<Variant> order, String cpus,
+    private CompareRound round(CompareWorkload w, int set, int index, int of, List<Variant> order, String cpus,
                                Map<Variant, WorkerJvm> workers, List<Long> pids, Progress progress) throws IOException {
         String cmd = "run " + Math.round(ramp * 1e9) + " " + Math.round(runtime * 1e9);
         ProcNoise.Sample before = ProcNoise.read(pids);
@@ -338,7 +362,7 @@ public final class CompareMain implements Callable<Integer> {
             }
             runs.put(v, r);
             progress.done(String.format(Locale.ROOT, "%s set %d round %d/%d %s: %s IOPS", w.name(), set + 1,
-                    index + 1, rounds, v.label(), Units.iops(r.iops())));
+                    index + 1, of, v.label(), Units.iops(r.iops())));
         }
         return new CompareRound(set, index, order, cpus, runs, ProcNoise.between(before, ProcNoise.read(pids)));
     }

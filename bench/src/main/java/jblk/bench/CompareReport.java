@@ -144,13 +144,32 @@ final class CompareReport {
         return a.length == 0 ? Double.NaN : Bootstrap.median(a, a.length);
     }
 
-    /** The median paired figure and its 95% interval, or null when no round had both sides. */
+    /**
+     * The median paired figure and its 95% interval, or null when no block had both sides. A figure
+     * is one ABBA block: two consecutive rounds of a set (A B, B A), each side's two runs pooled. A
+     * run that follows its own JVM's run costs less than one that follows another JVM's (4-6% on the
+     * memory-backed workloads, all through a 0.3 s run: the pinned CPU's caches held the other JVM's
+     * data), and within a block each side has one of each; a figure per round would carry that as a
+     * +-5-point swing between even and odd rounds, and the interval with it.
+     */
     Bootstrap.Interval interval(CompareWorkload w, ComparePair p, ComparePair.Metric m) {
+        return Bootstrap.median(figures(w, p, m), Bootstrap.RESAMPLES, seed(w, p, m));
+    }
+
+    /** The figures of {@link #interval}, one array per set. */
+    private List<double[]> figures(CompareWorkload w, ComparePair p, ComparePair.Metric m) {
         List<double[]> clusters = new ArrayList<>();
         for (int s = 0; s < sets(w); s++) {
-            List<Double> xs = new ArrayList<>();
+            Map<Integer, CompareRound> byIndex = new LinkedHashMap<>();
             for (CompareRound r : rounds(w)) {
-                double x = r.set() == s ? m.of(r.runs().get(p.a), r.runs().get(p.b)) : Double.NaN;
+                if (r.set() == s) {
+                    byIndex.put(r.index(), r);
+                }
+            }
+            List<Double> xs = new ArrayList<>();
+            for (CompareRound first : byIndex.values()) {
+                CompareRound second = (first.index() & 1) == 0 ? byIndex.get(first.index() + 1) : null;
+                double x = second == null ? Double.NaN : m.of(pooled(first, second, p.a), pooled(first, second, p.b));
                 if (Double.isFinite(x)) {
                     xs.add(x);
                 }
@@ -159,7 +178,14 @@ final class CompareReport {
                 clusters.add(xs.stream().mapToDouble(Double::doubleValue).toArray());
             }
         }
-        return Bootstrap.median(clusters, Bootstrap.RESAMPLES, seed(w, p, m));
+        return clusters;
+    }
+
+    /** {@code v}'s runs in both rounds of a block as one, or null when it missed either. */
+    private static CompareRound.Run pooled(CompareRound first, CompareRound second, Variant v) {
+        CompareRound.Run x = first.runs().get(v);
+        CompareRound.Run y = second.runs().get(v);
+        return x == null || y == null ? null : x.plus(y);
     }
 
     /** A fixed seed per interval: the same rounds always give the same interval. */
@@ -175,11 +201,41 @@ final class CompareReport {
                 continue;
             }
             for (ComparePair.Metric m : new ComparePair.Metric[] {ComparePair.Metric.CPU, ComparePair.Metric.IOPS}) {
-                Bootstrap.Interval i = interval(w, p, m);
+                int n = 0;
+                for (double[] c : figures(w, p, m)) {
+                    n += c.length;
+                }
+                // one figure gives a zero-width interval that says nothing of the noise
+                Bootstrap.Interval i = n < 2 ? null : interval(w, p, m);
                 widest = Math.max(widest, i == null ? Double.POSITIVE_INFINITY : i.halfWidth());
             }
         }
         return widest;
+    }
+
+    /**
+     * Whether {@code w}'s answer is settled short of {@code --precision}: an inline workload (irqmode=0)
+     * whose only gated pair is checked vs off, with that pair's interval in ns wholly within or wholly
+     * over the one-atomic target. Its verdict is judged in ns, and each set of fresh JVMs lands in a
+     * compiled shape of its own (a few ns apart at 50-80 ns per request), so a +-0.5-point interval
+     * there would take every set of a 4-minute run from the workloads judged in points.
+     */
+    boolean decided(CompareWorkload w) {
+        List<ComparePair> gatedPairs = new ArrayList<>();
+        for (ComparePair p : pairs()) {
+            if (gated(p)) {
+                gatedPairs.add(p);
+            }
+        }
+        if (!CompareVerdict.inline(w) || !gatedPairs.equals(List.of(ComparePair.CHECKED_VS_OFF))) {
+            return false;
+        }
+        int n = 0;
+        for (double[] c : figures(w, ComparePair.CHECKED_VS_OFF, ComparePair.Metric.CPU_NS)) {
+            n += c.length;
+        }
+        Bootstrap.Interval ns = n < 2 ? null : interval(w, ComparePair.CHECKED_VS_OFF, ComparePair.Metric.CPU_NS);
+        return ns != null && (ns.high() <= CompareTargets.ATOMIC_NS || ns.low() > CompareTargets.ATOMIC_NS);
     }
 
     /** Worker JVMs whose rounds fell into two levels of CPU per I/O. */

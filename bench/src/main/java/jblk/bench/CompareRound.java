@@ -19,5 +19,12 @@ record CompareRound(int set, int index, List<Variant> order, String cpus,
         double cpuPerIo() {
             return ios <= 0 || cpuNs < 0 ? Double.NaN : (double) cpuNs / ios;
         }
+
+        /** This run and {@code o} (same length) as one: counts summed, IOPS averaged, the worse p99. */
+        Run plus(Run o) {
+            return new Run((iops + o.iops) / 2, ios + o.ios, cpuNs < 0 || o.cpuNs < 0 ? -1 : cpuNs + o.cpuNs,
+                    Math.max(p99Ns, o.p99Ns), allocBytes < 0 || o.allocBytes < 0 ? -1 : allocBytes + o.allocBytes,
+                    jitMs + o.jitMs, hctx);
+        }
     }
 }

@@ -41,15 +41,24 @@ final class CompareText {
         out.add(otherLine(r));
         int[] busy = r.busyRounds();
         double widest = 0;
+        List<String> decided = new ArrayList<>();
         for (CompareWorkload w : r.workloads) {
-            widest = Math.max(widest, r.widestHalfPts(w));
+            if (r.decided(w)) {
+                decided.add(w.name());
+            } else {
+                widest = Math.max(widest, r.widestHalfPts(w));
+            }
         }
         String noise = busy[0] == 0 ? "noise not recorded (no /proc)" : String.format(Locale.ROOT,
                 "machine busy in %.0f%% of rounds (median load %.1f, others' CPU %.0f%%, steal %.1f%%)",
                 100.0 * busy[1] / busy[0], r.medianNoise(ProcNoise.Noise::load1),
                 r.medianNoise(ProcNoise.Noise::othersPct), r.medianNoise(ProcNoise.Noise::stealPct));
-        out.add(String.format(Locale.ROOT, "ended by %s (widest interval +-%.1f points, asked +-%.1f) after %.0f s; %s",
-                r.outcome == StopRule.Outcome.PRECISION ? "precision" : "--max-time", widest,
+        String reached = (Double.isInfinite(widest) ? "no interval yet: one ABBA block"
+                : String.format(Locale.ROOT, "+-%.1f points", widest))
+                + (decided.isEmpty() ? "" : "; " + String.join(", ", decided)
+                + " decided against the one-atomic target");
+        out.add(String.format(Locale.ROOT, "ended by %s (widest interval %s, asked +-%.1f) after %.0f s; %s",
+                r.outcome == StopRule.Outcome.PRECISION ? "precision" : "--max-time", reached,
                 r.settings.precisionPts(), r.elapsedS, noise));
         return out;
     }

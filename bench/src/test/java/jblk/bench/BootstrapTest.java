@@ -51,6 +51,24 @@ class BootstrapTest {
     }
 
     @Test
+    void clustersThatAgreeAsWellAsTheirRoundsAllowGiveThePooledInterval() {
+        // six worker sets at one level: the spread of their medians is round noise, not counted twice
+        List<double[]> sets = new java.util.ArrayList<>();
+        double[] pooled = new double[6 * 16];
+        for (int s = 0; s < 6; s++) {
+            double[] x = normal(10 + s, 16, 0);
+            sets.add(x);
+            System.arraycopy(x, 0, pooled, 16 * s, 16);
+        }
+        Bootstrap.Interval clustered = Bootstrap.median(sets, Bootstrap.RESAMPLES, 5);
+        Bootstrap.Interval flat = Bootstrap.median(List.of(pooled), Bootstrap.RESAMPLES, 5);
+        assertEquals(flat.median(), clustered.median(), 1e-12);
+        assertTrue(clustered.halfWidth() < 1.15 * flat.halfWidth(), clustered + " vs pooled " + flat);
+        assertTrue(Bootstrap.shrunk(sets, flat.median()).get(0)[0] != sets.get(0)[0] || flat.median() == 0,
+                "offsets shrunk toward the overall median");
+    }
+
+    @Test
     void clustersAtDifferentLevelsWidenTheIntervalToCoverBoth() {
         // two worker sets whose compiled code differs: 0 and 10; rounds within each vary little
         double[] a = normal(1, 20, 0);

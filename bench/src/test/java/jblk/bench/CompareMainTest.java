@@ -76,7 +76,7 @@ class CompareMainTest {
         List<Object> rounds = Json.arr(top.get("rounds"));
         assertEquals(4, rounds.size(), "2 workloads x 1 set x 2 rounds");
         Map<String, Object> second = Json.obj(rounds.get(1));
-        assertEquals("debug checked off raw", second.get("order"), "the second round runs in reverse");
+        assertEquals("checked off raw debug", second.get("order"), "the second round runs in reverse but the last");
         assertTrue(Json.num(second.get("load1")) >= 0 && Json.num(second.get("others_cpu_pct")) >= 0,
                 second.toString());
         assertEquals(4, Json.arr(second.get("runs")).size());

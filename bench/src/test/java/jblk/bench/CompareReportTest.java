@@ -58,6 +58,29 @@ class CompareReportTest {
                 + " 1.0]", v);
     }
 
+    /** A run after its own JVM's is cheaper: with two variants (A B, B A) every block gives each side one of each. */
+    @Test
+    void aBlockOfTwoRoundsCancelsTheRunAfterItselfBeingCheaper() {
+        CompareReport r = new CompareReport(List.of(ALL.get("mb-randread")), List.of(Variant.OFF, Variant.CHECKED),
+                new CompareReport.Settings(0.1, 0.02, 8, 1, 0.5, 100, new CpuPlacement(true, List.of(0, 1), "")),
+                Map.of("cpu", "test", "cores", "2"));
+        List<Variant> vs = List.of(Variant.OFF, Variant.CHECKED);
+        for (int i = 0; i < 8; i++) {
+            List<Variant> order = AbbaOrder.of(vs, i);
+            Map<Variant, CompareRound.Run> runs = new LinkedHashMap<>();
+            for (Variant v : order) {
+                // the second of a round follows the other JVM: 5% dearer; checked itself costs 1% more
+                double ns = 2000 * (v == Variant.CHECKED ? 1.01 : 1) * (order.indexOf(v) == 1 ? 1.05 : 1);
+                runs.put(v, new CompareRound.Run(1e9 / ns, 1_000_000, Math.round(ns * 1_000_000), 1000, 0, 0, "0"));
+            }
+            r.add(ALL.get("mb-randread"), new CompareRound(0, i, order, "1", runs, QUIET));
+        }
+        Bootstrap.Interval cpu = r.interval(ALL.get("mb-randread"), ComparePair.CHECKED_VS_OFF,
+                ComparePair.Metric.CPU);
+        assertEquals(1.0, cpu.median(), 1e-3);
+        assertEquals(0, cpu.high() - cpu.low(), 1e-3, "no +-5-point swing between even and odd rounds: " + cpu);
+    }
+
     @Test
     void verdictsSayWithinOverNoDifferenceOrInconclusiveOnlyWhenTimeEndedIt() {
         double[] checkedPct = {0.2, -0.2, 0.1, -0.1, 0.3, -0.3, 0.0, 0.05};
@@ -66,8 +89,8 @@ class CompareReportTest {
             for (int i = 0; i < 8; i++) {
                 round(r, "mb-randread", i / 4, i % 4, QUIET, 2000, 2000, 2000 * (1 + checkedPct[i] / 100), 50_000);
                 round(r, "mb-randwrite", i / 4, i % 4, QUIET, 2000, 2000, 2000 * 1.05, 50_000);
-                // wide: -3% .. +5%, straddles the 2% target
-                round(r, "irqmode=1", i / 4, i % 4, QUIET, 2000, 2000, 2000 * (1 + (i % 2 == 0 ? 5 : -3) / 100.0),
+                // wide: -3% .. +5% from one ABBA block to the next, straddles the 2% target
+                round(r, "irqmode=1", i / 4, i % 4, QUIET, 2000, 2000, 2000 * (1 + (i / 2 % 2 == 0 ? 5 : -3) / 100.0),
                         50_000);
             }
             String none = CompareVerdict.of(r, ALL.get("mb-randread"), ComparePair.CHECKED_VS_OFF);
@@ -92,11 +115,33 @@ class CompareReportTest {
     void inlineWorkloadsAreJudgedInNanosecondsAgainstOneAtomic() {
         CompareReport r = report(StopRule.Outcome.PRECISION, "irqmode=0");
         for (int i = 0; i < 8; i++) {
-            round(r, "irqmode=0", i / 4, i % 4, QUIET, 45, 50, 50 + 4 + (i % 2) * 0.2, 2000);
+            round(r, "irqmode=0", i / 4, i % 4, QUIET, 45, 50, 50 + 4 + (i / 2 % 2) * 0.2, 2000);
         }
         String v = CompareVerdict.of(r, ALL.get("irqmode=0"), ComparePair.CHECKED_VS_OFF);
         assertTrue(v.startsWith("checked costs +4.1 ns [4.0, 4.2] of CPU per request over off"), v);
         assertTrue(v.contains("within the one-atomic target (~4.5 ns)"), v);
+    }
+
+    /** irqmode=0 is judged in ns against one atomic: it stops once its interval settles that; it ranks last. */
+    @Test
+    void anInlineWorkloadIsDecidedByItsNanosecondIntervalAndTakesSetsAfterTheOthers() {
+        CompareReport r = report(StopRule.Outcome.MAX_TIME, "irqmode=0", "mb-randread");
+        for (int i = 0; i < 8; i++) {
+            // irqmode=0: checked 1-3 ns over off, every block: the interval lies under 4.5 ns
+            round(r, "irqmode=0", i / 4, i % 4, QUIET, 45, 50, 51 + (i / 2 % 2) * 2, 2000);
+            round(r, "mb-randread", i / 4, i % 4, QUIET, 2000, 2000, 2000 * (1 + (i / 2 % 2) / 100.0), 50_000);
+        }
+        assertTrue(r.decided(ALL.get("irqmode=0")), "[1, 3] ns is within one atomic");
+        assertFalse(r.decided(ALL.get("mb-randread")), "judged by --precision in points");
+        assertTrue(r.widestHalfPts(ALL.get("irqmode=0")) > r.widestHalfPts(ALL.get("mb-randread")));
+        assertTrue(CompareMain.allocationWidth(r, ALL.get("irqmode=0"))
+                < CompareMain.allocationWidth(r, ALL.get("mb-randread")), "the wider inline interval ranks last");
+        CompareReport over = report(StopRule.Outcome.MAX_TIME, "irqmode=0");
+        for (int i = 0; i < 8; i++) {
+            // 2-8 ns from block to block: the interval straddles 4.5 ns, undecided
+            round(over, "irqmode=0", i / 4, i % 4, QUIET, 45, 50, 52 + (i / 2 % 2) * 6, 2000);
+        }
+        assertFalse(over.decided(ALL.get("irqmode=0")));
     }
 
     @Test
@@ -113,8 +158,9 @@ class CompareReportTest {
         assertTrue(lines.get(0).contains("irqmode=0 +4.0 ns [4.0, 4.0]"), lines.get(0));
         assertTrue(lines.get(1).startsWith("off vs raw, CPU per I/O: +1.0% [1.0, 1.0] (irqmode=1) to +11.1%"),
                 lines.get(1));
-        assertTrue(lines.get(2).startsWith("ended by --max-time (widest interval +-0.0 points, asked +-0.5) after 42 s;"
-                + " machine busy in 25% of rounds"), lines.get(2));
+        assertTrue(lines.get(2).startsWith("ended by --max-time (widest interval +-0.0 points; irqmode=0 decided"
+                + " against the one-atomic target, asked +-0.5) after 42 s; machine busy in 25% of rounds"),
+                lines.get(2));
         assertEquals("", lines.get(3));
         assertTrue(lines.get(4).startsWith("workload"), lines.get(4));
     }

@@ -26,4 +26,14 @@ class LeastSureTest {
         assertEquals("a", pick(Map.of("a", 2, "b", 2), Map.of("a", 1.0, "b", 1.0), 2));
         assertNull(CompareMain.leastSure(List.<String>of(), s -> 0, s -> 0.0, 2));
     }
+
+    @Test
+    void aSetOfOnlyTheGatedVariantsRunsAsManyMoreRoundsAsKeepItsMeasuringTime() {
+        CompareMain m = new CompareMain();
+        assertEquals(16, m.roundsFor(4, 4), "--rounds when every variant runs");
+        assertEquals(32, m.roundsFor(2, 4), "off and checked of four: twice as many");
+        assertEquals(20, m.roundsFor(3, 4), "an even number, rounded down from 21.3");
+        m.rounds = 2;
+        assertEquals(2, m.roundsFor(3, 3));
+    }
 }
