@@ -3,6 +3,7 @@ package jblk.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -88,14 +89,21 @@ class IoJobTest {
         // time (nearly all of the window's at irqmode=0) was lost in 2 of 64 measured runs (-100%)
         try (NullBlkModule m = NullBlkModule.load("irqmode=0 iostats=0 poll_queues=0 no_sched=1", DriverKind.RAW,
                 Ownership.OFF)) {
+            assertTrue(ManagementFactory.getThreadMXBean().isCurrentThreadCpuTimeSupported(),
+                    "the JVM measures thread CPU time");
+            int measured = 0;
             for (int i = 0; i < 40; i++) {
                 WorkloadRunner.RunResult r = run(m, List.of(spec(RwMode.RANDREAD, 1, 1L << 30, 0, VerifyMode.NONE)),
                         0, 10_000_000L);
                 long own = r.jobs.get(0).job.cpuNs();
-                assertTrue(own > 0, "the JVM measures thread CPU time");
+                if (own <= 0) {
+                    continue; // a loaded machine ran the submitter only after the 10 ms window: nothing to lose
+                }
+                measured++;
                 assertTrue(r.cpuNsAll >= own / 2, "run " + i + ": the window's CPU " + r.cpuNsAll
                         + " ns lost the submitter's " + own + " ns");
             }
+            assertTrue(measured >= 10, "the submitter ran inside the window in only " + measured + " of 40 runs");
         }
     }
 
