@@ -37,8 +37,8 @@ final class CompareChart {
             names.add(w.name());
         }
         CompareReport.Settings s = r.settings;
-        String how = String.format(Locale.ROOT, "medians of paired rounds (%.2f s each), error bars: bootstrap 95%%"
-                + " intervals", s.runtimeS());
+        String how = String.format(Locale.ROOT, "medians of paired ABBA blocks (rounds of %.2f s), error bars:"
+                + " bootstrap 95%% intervals", s.runtimeS());
         CategoryChart cpu = panel(r, names, ComparePair.Metric.CPU, "jblk compare: extra CPU time per I/O, " + how,
                 "% more CPU per I/O");
         CategoryChart iops = panel(r, names, ComparePair.Metric.IOPS, "IOPS lost, " + how, "% IOPS lost");

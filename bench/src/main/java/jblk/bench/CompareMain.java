@@ -26,9 +26,9 @@ import picocli.CommandLine.Option;
  * in one JVM the core's call sites would see every variant's and every workload's classes and
  * branches, turn polymorphic and bias the comparison. A set of workers (one per variant) warms up
  * together, then runs rounds one worker at a time (2 cores): every variant once per round, in
- * {@link AbbaOrder}. The figures are the medians of the rounds' paired ratios with a {@link Bootstrap}
- * interval over sets and rounds; sets of fresh workers are added until every interval is narrower
- * than {@code --precision} or {@code --max-time} runs out ({@link StopRule}).
+ * {@link AbbaOrder}. The figures are the medians of the paired ratios of ABBA blocks (two rounds)
+ * with a {@link Bootstrap} interval over sets and blocks; sets of fresh workers are added until
+ * every interval is narrower than {@code --precision} or {@code --max-time} runs out ({@link StopRule}).
  */
 @Command(name = "jblk compare", sortOptions = false, mixinStandardHelpOptions = true,
         versionProvider = Version.Provider.class,
