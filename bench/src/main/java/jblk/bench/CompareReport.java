@@ -148,8 +148,8 @@ final class CompareReport {
      * The median paired figure and its 95% interval, or null when no block had both sides. A figure
      * is one ABBA block: two consecutive rounds of a set (A B, B A), each side's two runs pooled. A
      * run that follows its own JVM's run costs less than one that follows another JVM's (4-6% on the
-     * memory-backed workloads, all through a 0.3 s run: the pinned CPU's caches held the other JVM's
-     * data), and within a block each side has one of each; a figure per round would carry that as a
+     * memory-backed workloads, all through a 0.3 s run; presumably the pinned CPU's caches holding the
+     * other JVM's data), and within a block each side has one of each; a figure per round would carry that as a
      * +-5-point swing between even and odd rounds, and the interval with it.
      */
     Bootstrap.Interval interval(CompareWorkload w, ComparePair p, ComparePair.Metric m) {
