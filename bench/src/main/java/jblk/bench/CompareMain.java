@@ -233,17 +233,20 @@ public final class CompareMain implements Callable<Integer> {
         while (true) {
             double elapsed = (System.nanoTime() - start) / 1e9;
             List<CompareWorkload> candidates = new ArrayList<>();
+            Map<CompareWorkload, Double> widest = new LinkedHashMap<>(); // bootstraps: once for both uses
             for (Iterator<CompareWorkload> it = open.iterator(); it.hasNext(); ) {
                 CompareWorkload w = it.next();
+                widest.put(w, report.widestHalfPts(w));
                 StopRule.Outcome o = report.sets(w) >= minSets && report.decided(w) ? StopRule.Outcome.PRECISION
-                        : rule.decide(report.sets(w), report.widestHalfPts(w), elapsed, setS.getOrDefault(w, 0.0));
+                        : rule.decide(report.sets(w), widest.get(w), elapsed, setS.getOrDefault(w, 0.0));
                 if (o == StopRule.Outcome.PRECISION) {
                     it.remove();
                 } else if (o == StopRule.Outcome.CONTINUE) {
                     candidates.add(w);
                 }
             }
-            CompareWorkload next = leastSure(candidates, report::sets, w -> allocationWidth(report, w), minSets);
+            CompareWorkload next = leastSure(candidates, report::sets, w -> allocationWidth(w, widest.get(w)),
+                    minSets);
             if (next == null) {
                 break; // every workload reached the precision, or no next set fits in --max-time
             }
@@ -256,8 +259,8 @@ public final class CompareMain implements Callable<Integer> {
     }
 
     /** The half-width {@link #leastSure} ranks {@code w} by: the inline workloads' after every other's. */
-    static double allocationWidth(CompareReport report, CompareWorkload w) {
-        return report.widestHalfPts(w) - (CompareVerdict.inline(w) ? INLINE_LAST : 0);
+    static double allocationWidth(CompareWorkload w, double widestHalfPts) {
+        return widestHalfPts - (CompareVerdict.inline(w) ? INLINE_LAST : 0);
     }
 
     /**

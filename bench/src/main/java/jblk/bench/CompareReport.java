@@ -156,6 +156,16 @@ final class CompareReport {
         return Bootstrap.median(figures(w, p, m), Bootstrap.RESAMPLES, seed(w, p, m));
     }
 
+    /** {@link #interval}, or null below two figures: one gives a zero-width interval that says nothing of the noise. */
+    private Bootstrap.Interval intervalOfTwoOrMore(CompareWorkload w, ComparePair p, ComparePair.Metric m) {
+        List<double[]> figures = figures(w, p, m);
+        int n = 0;
+        for (double[] c : figures) {
+            n += c.length;
+        }
+        return n < 2 ? null : Bootstrap.median(figures, Bootstrap.RESAMPLES, seed(w, p, m));
+    }
+
     /** The figures of {@link #interval}, one array per set. */
     private List<double[]> figures(CompareWorkload w, ComparePair p, ComparePair.Metric m) {
         List<double[]> clusters = new ArrayList<>();
@@ -201,12 +211,7 @@ final class CompareReport {
                 continue;
             }
             for (ComparePair.Metric m : new ComparePair.Metric[] {ComparePair.Metric.CPU, ComparePair.Metric.IOPS}) {
-                int n = 0;
-                for (double[] c : figures(w, p, m)) {
-                    n += c.length;
-                }
-                // one figure gives a zero-width interval that says nothing of the noise
-                Bootstrap.Interval i = n < 2 ? null : interval(w, p, m);
+                Bootstrap.Interval i = intervalOfTwoOrMore(w, p, m);
                 widest = Math.max(widest, i == null ? Double.POSITIVE_INFINITY : i.halfWidth());
             }
         }
@@ -230,11 +235,7 @@ final class CompareReport {
         if (!CompareVerdict.inline(w) || !gatedPairs.equals(List.of(ComparePair.CHECKED_VS_OFF))) {
             return false;
         }
-        int n = 0;
-        for (double[] c : figures(w, ComparePair.CHECKED_VS_OFF, ComparePair.Metric.CPU_NS)) {
-            n += c.length;
-        }
-        Bootstrap.Interval ns = n < 2 ? null : interval(w, ComparePair.CHECKED_VS_OFF, ComparePair.Metric.CPU_NS);
+        Bootstrap.Interval ns = intervalOfTwoOrMore(w, ComparePair.CHECKED_VS_OFF, ComparePair.Metric.CPU_NS);
         return ns != null && (ns.high() <= CompareTargets.ATOMIC_NS || ns.low() > CompareTargets.ATOMIC_NS);
     }
 

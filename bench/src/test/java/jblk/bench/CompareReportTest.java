@@ -134,8 +134,9 @@ class CompareReportTest {
         assertTrue(r.decided(ALL.get("irqmode=0")), "[1, 3] ns is within one atomic");
         assertFalse(r.decided(ALL.get("mb-randread")), "judged by --precision in points");
         assertTrue(r.widestHalfPts(ALL.get("irqmode=0")) > r.widestHalfPts(ALL.get("mb-randread")));
-        assertTrue(CompareMain.allocationWidth(r, ALL.get("irqmode=0"))
-                < CompareMain.allocationWidth(r, ALL.get("mb-randread")), "the wider inline interval ranks last");
+        assertTrue(CompareMain.allocationWidth(ALL.get("irqmode=0"), r.widestHalfPts(ALL.get("irqmode=0")))
+                < CompareMain.allocationWidth(ALL.get("mb-randread"), r.widestHalfPts(ALL.get("mb-randread"))),
+                "the wider inline interval ranks last");
         CompareReport over = report(StopRule.Outcome.MAX_TIME, "irqmode=0");
         for (int i = 0; i < 8; i++) {
             // 2-8 ns from block to block: the interval straddles 4.5 ns, undecided
