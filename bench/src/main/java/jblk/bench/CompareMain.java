@@ -46,9 +46,9 @@ public final class CompareMain implements Callable<Integer> {
     double ramp = 0.02;
 
     @Option(names = "--rounds", description = "rounds per set of worker JVMs running every variant; a set of fewer"
-            + " variants (past --min-sets, only those of gated pairs) runs as many more as keep its measuring time"
+            + " variants (past --min-sets, only those of gated pairs) measures " + GATED_SET_TIME + "x as long"
             + " (default: ${DEFAULT-VALUE})")
-    int rounds = 16;
+    int rounds = 8;
 
     @Option(names = "--min-sets", description = "sets of fresh worker JVMs at least, so the intervals cover"
             + " JVM-to-JVM differences (default: ${DEFAULT-VALUE})")
@@ -98,6 +98,13 @@ public final class CompareMain implements Callable<Integer> {
     @Option(names = "--jvm-args", description = "extra JVM options for the worker JVMs; {variant} and {workload} are"
             + " replaced by the worker's (e.g. -XX:StartFlightRecording=filename=w-{workload}-{variant}.jfr)")
     String jvmArgs = "";
+
+    /**
+     * How many times as long a set of only the gated variants measures as one of every variant: its
+     * JVMs' start, set-up and warm-up cost 6-7 s on a busy 2-core machine (`mvn -B verify` looping)
+     * whatever it measures, which in a 12 s set was a third of its time.
+     */
+    static final int GATED_SET_TIME = 4;
 
     /** What {@link #runSets} takes off an inline workload's half-width, in points: after every other. */
     private static final double INLINE_LAST = 1e6;
@@ -218,8 +225,9 @@ public final class CompareMain implements Callable<Integer> {
      * Sets of fresh workers until {@link StopRule} ends each workload (its intervals are narrow
      * enough) or the whole run (no workload's next set fits in --max-time). Every workload gets
      * --min-sets first, round-robin; after that each set goes to the workload whose gated interval
-     * is widest, so the time goes where the answer is least sure (a quiet workload that reached the
-     * precision costs nothing more). The inline workloads (irqmode=0) come after the others: their
+     * of CPU per I/O is widest (IOPS, on a busy machine, is as wide as the CPU time the others
+     * leave, which no set narrows), so the time goes where the answer is least sure (a quiet
+     * workload that reached the precision costs nothing more). The inline workloads (irqmode=0) come after the others: their
      * checked-vs-off cost in ns is set by each set's compiled shape (up to 10 ns apart from one
      * set of JVMs to the next), which more sets average but a default run never narrows to the precision,
      * and the 2% target's workloads would get no sets past their first ones; an inline workload
@@ -233,10 +241,10 @@ public final class CompareMain implements Callable<Integer> {
         while (true) {
             double elapsed = (System.nanoTime() - start) / 1e9;
             List<CompareWorkload> candidates = new ArrayList<>();
-            Map<CompareWorkload, Double> widest = new LinkedHashMap<>(); // bootstraps: once for both uses
+            Map<CompareWorkload, Double> widest = new LinkedHashMap<>(); // the stop rule's: CPU and IOPS
             for (Iterator<CompareWorkload> it = open.iterator(); it.hasNext(); ) {
                 CompareWorkload w = it.next();
-                widest.put(w, report.widestHalfPts(w));
+                widest.put(w, report.widestHalfPts(w, ComparePair.Metric.CPU, ComparePair.Metric.IOPS));
                 StopRule.Outcome o = report.sets(w) >= minSets && report.decided(w) ? StopRule.Outcome.PRECISION
                         : rule.decide(report.sets(w), widest.get(w), elapsed, setS.getOrDefault(w, 0.0));
                 if (o == StopRule.Outcome.PRECISION) {
@@ -245,8 +253,8 @@ public final class CompareMain implements Callable<Integer> {
                     candidates.add(w);
                 }
             }
-            CompareWorkload next = leastSure(candidates, report::sets, w -> allocationWidth(w, widest.get(w)),
-                    minSets);
+            CompareWorkload next = leastSure(candidates, report::sets,
+                    w -> allocationWidth(w, report.widestHalfPts(w, ComparePair.Metric.CPU)), minSets);
             if (next == null) {
                 break; // every workload reached the precision, or no next set fits in --max-time
             }
@@ -314,12 +322,13 @@ public final class CompareMain implements Callable<Integer> {
     }
 
     /**
-     * Rounds for a set of {@code setVariants} workers: {@code --rounds} when every variant runs, more
-     * when only the gated ones do (an even number), so every set measures for as long and the JVMs'
-     * start and warm-up (4-5 s a set on 2 cores) stay the same share of the run.
+     * Rounds for a set of {@code setVariants} workers: {@code --rounds} when every variant runs; when
+     * only the gated ones do, as many (an even number) as measure {@link #GATED_SET_TIME} times as
+     * long, so the JVMs' start and warm-up are a smaller share of the sets that answer the question.
      */
     int roundsFor(int setVariants, int allVariants) {
-        return 2 * Math.max(1, rounds * allVariants / setVariants / 2);
+        int times = setVariants < allVariants ? GATED_SET_TIME : 1;
+        return 2 * Math.max(1, times * rounds * allVariants / setVariants / 2);
     }
 
     /**

@@ -42,14 +42,19 @@ enum ComparePair {
         return variants.contains(a) && variants.contains(b);
     }
 
-    /** What is compared, per round. */
+    /** What is compared, per ABBA block. */
     enum Metric {
         /** CPU time per I/O of a over b's, in % (positive: a costs more). */
         CPU("cpu_per_io_pct"),
         /** IOPS a lost against b, in % (positive: a is slower). */
         IOPS("iops_lost_pct"),
         /** CPU ns per I/O of a minus b's. */
-        CPU_NS("cpu_ns_per_io_delta");
+        CPU_NS("cpu_ns_per_io_delta"),
+        /**
+         * Context switches per I/O of a over b's, in %: at irqmode=1 how many completions a softirq
+         * wake-up finds is the scheduler's answer to each variant's timing ({@link ContextSwitches}).
+         */
+        SWITCHES("switches_per_io_pct");
 
         final String key;
 
@@ -57,7 +62,7 @@ enum ComparePair {
             this.key = key;
         }
 
-        /** The paired figure of one round, NaN when either side is missing or empty. */
+        /** The paired figure of one block, NaN when either side is missing or empty. */
         double of(CompareRound.Run a, CompareRound.Run b) {
             if (a == null || b == null) {
                 return Double.NaN;
@@ -67,6 +72,8 @@ enum ComparePair {
                     return 100 * (a.cpuPerIo() / b.cpuPerIo() - 1);
                 case IOPS:
                     return b.iops() > 0 ? 100 * (1 - a.iops() / b.iops()) : Double.NaN;
+                case SWITCHES:
+                    return 100 * (a.switchesPerIo() / b.switchesPerIo() - 1);
                 default:
                     return a.cpuPerIo() - b.cpuPerIo();
             }

@@ -169,17 +169,10 @@ final class CompareReport {
     /** The figures of {@link #interval}, one array per set. */
     private List<double[]> figures(CompareWorkload w, ComparePair p, ComparePair.Metric m) {
         List<double[]> clusters = new ArrayList<>();
-        for (int s = 0; s < sets(w); s++) {
-            Map<Integer, CompareRound> byIndex = new LinkedHashMap<>();
-            for (CompareRound r : rounds(w)) {
-                if (r.set() == s) {
-                    byIndex.put(r.index(), r);
-                }
-            }
+        for (List<CompareRound.Run[]> blocks : blocks(w, p)) {
             List<Double> xs = new ArrayList<>();
-            for (CompareRound first : byIndex.values()) {
-                CompareRound second = (first.index() & 1) == 0 ? byIndex.get(first.index() + 1) : null;
-                double x = second == null ? Double.NaN : m.of(pooled(first, second, p.a), pooled(first, second, p.b));
+            for (CompareRound.Run[] ab : blocks) {
+                double x = m.of(ab[0], ab[1]);
                 if (Double.isFinite(x)) {
                     xs.add(x);
                 }
@@ -189,6 +182,31 @@ final class CompareReport {
             }
         }
         return clusters;
+    }
+
+    /**
+     * Per set, the pair's ABBA blocks: two consecutive rounds (A B, B A) with {a, b} each side's
+     * runs in both pooled (null where it missed one).
+     */
+    private List<List<CompareRound.Run[]>> blocks(CompareWorkload w, ComparePair p) {
+        List<List<CompareRound.Run[]>> sets = new ArrayList<>();
+        for (int s = 0; s < sets(w); s++) {
+            Map<Integer, CompareRound> byIndex = new LinkedHashMap<>();
+            for (CompareRound r : rounds(w)) {
+                if (r.set() == s) {
+                    byIndex.put(r.index(), r);
+                }
+            }
+            List<CompareRound.Run[]> blocks = new ArrayList<>();
+            for (CompareRound first : byIndex.values()) {
+                CompareRound second = (first.index() & 1) == 0 ? byIndex.get(first.index() + 1) : null;
+                if (second != null) {
+                    blocks.add(new CompareRound.Run[] {pooled(first, second, p.a), pooled(first, second, p.b)});
+                }
+            }
+            sets.add(blocks);
+        }
+        return sets;
     }
 
     /** {@code v}'s runs in both rounds of a block as one, or null when it missed either. */
@@ -205,12 +223,17 @@ final class CompareReport {
 
     /** The widest half-width, in points, of the intervals {@code --precision} applies to on {@code w}. */
     double widestHalfPts(CompareWorkload w) {
+        return widestHalfPts(w, ComparePair.Metric.CPU, ComparePair.Metric.IOPS);
+    }
+
+    /** {@link #widestHalfPts(CompareWorkload)} over the {@code metrics} given. */
+    double widestHalfPts(CompareWorkload w, ComparePair.Metric... metrics) {
         double widest = 0;
         for (ComparePair p : pairs()) {
             if (!gated(p)) {
                 continue;
             }
-            for (ComparePair.Metric m : new ComparePair.Metric[] {ComparePair.Metric.CPU, ComparePair.Metric.IOPS}) {
+            for (ComparePair.Metric m : metrics) {
                 Bootstrap.Interval i = intervalOfTwoOrMore(w, p, m);
                 widest = Math.max(widest, i == null ? Double.POSITIVE_INFINITY : i.halfWidth());
             }
@@ -383,7 +406,8 @@ final class CompareReport {
                     CompareRound.Run x = r.runs().get(v);
                     j.beginObject().field("variant", v.label()).field("iops", x.iops()).field("ios", x.ios())
                             .field("cpu_ns", x.cpuNs()).field("p99_clat_ns", x.p99Ns())
-                            .field("alloc_bytes", x.allocBytes()).field("jit_ms", x.jitMs()).endObject();
+                            .field("alloc_bytes", x.allocBytes()).field("jit_ms", x.jitMs())
+                            .field("context_switches", x.switches()).endObject();
                 }
                 j.endArray().endObject();
             }

@@ -13,18 +13,35 @@ import java.util.Map;
  */
 record CompareRound(int set, int index, List<Variant> order, String cpus,
                     Map<Variant, Run> runs, ProcNoise.Noise noise) {
-    /** One variant's measured window. */
-    record Run(double iops, long ios, long cpuNs, long p99Ns, long allocBytes, long jitMs, String hctx) {
+    /**
+     * One variant's measured window; {@code switches}: how often its threads were switched onto a
+     * CPU in it ({@link ContextSwitches}), -1 where unknown.
+     */
+    record Run(double iops, long ios, long cpuNs, long p99Ns, long allocBytes, long jitMs, String hctx,
+               long switches) {
+        /** A run whose switches are unknown. */
+        Run(double iops, long ios, long cpuNs, long p99Ns, long allocBytes, long jitMs, String hctx) {
+            this(iops, ios, cpuNs, p99Ns, allocBytes, jitMs, hctx, -1);
+        }
+
         /** CPU time of the device's and the job's threads per completed I/O, in ns (NaN if unknown). */
         double cpuPerIo() {
             return ios <= 0 || cpuNs < 0 ? Double.NaN : (double) cpuNs / ios;
         }
 
+        /** Context switches per completed I/O (NaN if unknown). */
+        double switchesPerIo() {
+            return ios <= 0 || switches < 0 ? Double.NaN : (double) switches / ios;
+        }
+
         /** This run and {@code o} (same length) as one: counts summed, IOPS averaged, the worse p99. */
         Run plus(Run o) {
-            return new Run((iops + o.iops) / 2, ios + o.ios, cpuNs < 0 || o.cpuNs < 0 ? -1 : cpuNs + o.cpuNs,
-                    Math.max(p99Ns, o.p99Ns), allocBytes < 0 || o.allocBytes < 0 ? -1 : allocBytes + o.allocBytes,
-                    jitMs + o.jitMs, hctx);
+            return new Run((iops + o.iops) / 2, ios + o.ios, sumOrUnknown(cpuNs, o.cpuNs), Math.max(p99Ns, o.p99Ns),
+                    sumOrUnknown(allocBytes, o.allocBytes), jitMs + o.jitMs, hctx, sumOrUnknown(switches, o.switches));
+        }
+
+        private static long sumOrUnknown(long a, long b) {
+            return a < 0 || b < 0 ? -1 : a + b;
         }
     }
 }

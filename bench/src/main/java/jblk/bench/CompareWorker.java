@@ -31,11 +31,13 @@ import org.HdrHistogram.Histogram;
  * warmup NS RAMP RUN      -> ok runs=.. quiet=.. uptime_ms=..  (runs the workload, not measured, until the
  *                                          JIT is quiet; uptime_ms: the JVM's age then, as the JIT's logs stamp)
  * run RAMP_NS NS          -> result ios=.. ns=.. iops=.. cpu=.. p99=.. alloc=.. allocjobs=.. jitms=.. hctx=..
+ *                                          switches=..
  * teardown                -> ok
  * exit
  * </pre>
  * Any failure answers {@code error MESSAGE}. Everything else the JVM prints goes to stderr.
- * {@code cpu} is the CPU time of the device's and the jobs' threads in the window (ns), {@code
+ * {@code cpu} is the CPU time of the device's and the jobs' threads in the window (ns), {@code switches}
+ * how often they were switched onto a CPU in it ({@link ContextSwitches}, -1 where unknown), {@code
  * jitms} the JIT's compile time that ended inside the measured window: above 0 after warm-up, the hot path was still
  * being compiled (or recompiled) while it was measured.
  */
@@ -120,10 +122,10 @@ public final class CompareWorker {
             }
         }
         return String.format(Locale.ROOT,
-                "result ios=%d ns=%d iops=%.1f cpu=%d p99=%d alloc=%d allocjobs=%d jitms=%d hctx=%s",
+                "result ios=%d ns=%d iops=%.1f cpu=%d p99=%d alloc=%d allocjobs=%d jitms=%d hctx=%s switches=%d",
                 r.totalIos(), r.measureNs, r.iops(), r.cpuNsAll, h.getTotalCount() == 0 ? 0
                         : h.getValueAtPercentile(99),
-                r.allocBytesAll, r.allocBytesJobs, r.jitMs, hctx);
+                r.allocBytesAll, r.allocBytesJobs, r.jitMs, hctx, r.switchesAll);
     }
 
     private void setup(String name) throws InterruptedException {

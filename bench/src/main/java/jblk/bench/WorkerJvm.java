@@ -83,7 +83,7 @@ final class WorkerJvm implements AutoCloseable {
         }
         return new CompareRound.Run(Double.parseDouble(kv.get("iops")), Long.parseLong(kv.get("ios")),
                 Long.parseLong(kv.get("cpu")), Long.parseLong(kv.get("p99")), Long.parseLong(kv.get("alloc")),
-                Long.parseLong(kv.get("jitms")), kv.get("hctx"));
+                Long.parseLong(kv.get("jitms")), kv.get("hctx"), Long.parseLong(kv.getOrDefault("switches", "-1")));
     }
 
     @Override

@@ -51,6 +51,8 @@ final class WorkloadRunner {
         long allocBytesJobs = -1;
         /** CPU time of every other thread in the window: the jobs and the device's threads (-1 if unknown). */
         long cpuNsAll = -1;
+        /** Times the same threads were switched onto a CPU in the window ({@link ContextSwitches}; -1 if unknown). */
+        long switchesAll = -1;
         /**
          * The JIT's compile time that ended in the window, in ms (-1 if the JVM does not say): the
          * run's own bookkeeping before and after it (a job's setup, the histograms, the report) is
@@ -178,6 +180,9 @@ final class WorkloadRunner {
         private long[] allocJobs1;
         private long jit0 = -1;
         private long jit1 = -1;
+        private final long runnerTid = ContextSwitches.currentTid();
+        private long switches0 = -1;
+        private long switches1 = -1;
 
         Window(List<IoJob> jobs) {
             this.jobs = jobs;
@@ -190,6 +195,7 @@ final class WorkloadRunner {
         void open() {
             jit0 = JitQueue.totalMs();
             others0 = countersOfOthers(mx);
+            switches0 = ContextSwitches.sumExcept(runnerTid);
             allocJobs0 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
             t0 = System.nanoTime();
             for (IoJob j : jobs) {
@@ -204,6 +210,7 @@ final class WorkloadRunner {
             // round at -100%); the I/Os done during the sweep itself (tens of us) are noise
             allocJobs1 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
             others1 = countersOfOthers(mx);
+            switches1 = ContextSwitches.sumExcept(runnerTid);
             jit1 = JitQueue.totalMs();
             t1 = System.nanoTime();
             for (IoJob j : jobs) {
@@ -232,6 +239,7 @@ final class WorkloadRunner {
                 r.allocBytesAll = sumDelta(others0, others1, 0);
                 r.cpuNsAll = sumDelta(others0, others1, 1);
             }
+            r.switchesAll = switches0 < 0 || switches1 < 0 ? -1 : switches1 - switches0;
             if (allocJobs0 == null && allocJobs1 != null) {
                 // no ramp: the submitter threads were new at t0, everything they allocated counts
                 // (their setup is in the constructor, on the runner thread)

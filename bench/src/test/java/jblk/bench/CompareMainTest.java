@@ -80,6 +80,14 @@ class CompareMainTest {
         assertTrue(Json.num(second.get("load1")) >= 0 && Json.num(second.get("others_cpu_pct")) >= 0,
                 second.toString());
         assertEquals(4, Json.arr(second.get("runs")).size());
+        if (Files.isReadable(Path.of("/proc/thread-self/schedstat"))) {
+            Map<String, Object> mb = Json.obj(rounds.get(3));
+            assertEquals("mb-randwrite", mb.get("workload"));
+            for (Object run : Json.arr(mb.get("runs"))) {
+                // irqmode=1: the softirq thread is woken for completions, many times in a run
+                assertTrue(Json.num(Json.obj(run).get("context_switches")) > 10, run.toString());
+            }
+        }
         assertEquals(pinned ? CpuAffinity.allowed().get(0).toString() : "-", second.get("cpus"),
                 "set 0's job runs on the first allowed CPU");
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);

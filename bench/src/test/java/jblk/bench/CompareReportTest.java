@@ -81,6 +81,36 @@ class CompareReportTest {
         assertEquals(0, cpu.high() - cpu.low(), 1e-3, "no +-5-point swing between even and odd rounds: " + cpu);
     }
 
+    /** How often each side was switched onto a CPU per I/O, compared per block; unknown counts give no figure. */
+    @Test
+    void theVariantsContextSwitchRatesAreComparedPerBlock() {
+        CompareReport r = report(StopRule.Outcome.MAX_TIME, "mb-randread");
+        List<Variant> vs = List.of(Variant.OFF, Variant.CHECKED);
+        for (int i = 0; i < 8; i++) {
+            Map<Variant, CompareRound.Run> runs = new LinkedHashMap<>();
+            for (Variant v : AbbaOrder.of(vs, i)) {
+                // the rate drifts round by round; checked's is 10% above off's in every round
+                long switches = Math.round((100_000 + 5_000 * i) * (v == Variant.CHECKED ? 1.1 : 1));
+                runs.put(v, new CompareRound.Run(1e6, 1_000_000, 2_000_000_000L, 1000, 0, 0, "0", switches));
+            }
+            r.add(ALL.get("mb-randread"), new CompareRound(i / 4, i % 4, AbbaOrder.of(vs, i), "1", runs, BUSY));
+        }
+        Bootstrap.Interval sw = r.interval(ALL.get("mb-randread"), ComparePair.CHECKED_VS_OFF,
+                ComparePair.Metric.SWITCHES);
+        assertEquals(10, sw.median(), 1e-9);
+        Map<?, ?> top = (Map<?, ?>) Json.parse(r.json());
+        Map<?, ?> overhead = (Map<?, ?>) ((List<?>) top.get("overhead")).get(0);
+        assertEquals(10, (Double) ((Map<?, ?>) overhead.get("switches_per_io_pct")).get("median"), 1e-9);
+        Map<?, ?> run = (Map<?, ?>) ((List<?>) ((Map<?, ?>) ((List<?>) top.get("rounds")).get(0)).get("runs")).get(0);
+        assertEquals(100_000.0, run.get("context_switches"));
+        CompareReport unknown = report(StopRule.Outcome.MAX_TIME, "irqmode=1");
+        for (int i = 0; i < 4; i++) {
+            round(unknown, "irqmode=1", 0, i, QUIET, 1000, 1000, 1010, 30_000); // switches not recorded
+        }
+        assertEquals(null, unknown.interval(ALL.get("irqmode=1"), ComparePair.CHECKED_VS_OFF,
+                ComparePair.Metric.SWITCHES));
+    }
+
     @Test
     void verdictsSayWithinOverNoDifferenceOrInconclusiveOnlyWhenTimeEndedIt() {
         double[] checkedPct = {0.2, -0.2, 0.1, -0.1, 0.3, -0.3, 0.0, 0.05};
