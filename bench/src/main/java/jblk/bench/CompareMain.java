@@ -227,11 +227,12 @@ public final class CompareMain implements Callable<Integer> {
      * --min-sets first, round-robin; after that each set goes to the workload whose gated interval
      * of CPU per I/O is widest (IOPS, on a busy machine, is as wide as the CPU time the others
      * leave, which no set narrows), so the time goes where the answer is least sure (a quiet
-     * workload that reached the precision costs nothing more). The inline workloads (irqmode=0) come after the others: their
-     * checked-vs-off cost in ns is set by each set's compiled shape (up to 10 ns apart from one
-     * set of JVMs to the next), which more sets average but a default run never narrows to the precision,
-     * and the 2% target's workloads would get no sets past their first ones; an inline workload
-     * stops early once its interval decides the one-atomic target ({@link CompareReport#decided}).
+     * workload that reached the precision costs nothing more). The inline workloads (irqmode=0)
+     * come after the others: their checked-vs-off cost in ns is set by each set's compiled shape
+     * (up to 10 ns apart from one set of JVMs to the next), which more sets average but a default
+     * run never narrows to the precision, and the 2% target's workloads would get no sets past
+     * their first ones; an inline workload stops early once its interval decides the one-atomic
+     * target ({@link CompareReport#decided}).
      */
     private void runSets(CompareReport report, List<String> workerArgs, Progress progress) throws Exception {
         StopRule rule = new StopRule(precision, maxTime, minSets);

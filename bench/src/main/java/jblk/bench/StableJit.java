@@ -11,6 +11,10 @@ import java.util.List;
  * deoptimises the whole inlined submit path and C2 recompiles it, now unable to inline callees
  * already compiled big (InlineSmallCode), into a shape up to 30% slower or faster. Out of line,
  * only TimeoutTimer.add itself recompiles, the same in every variant ({@code HotPathShapeTest}).
+ * The submitter's idle spin and the softirq list's push are kept out of line for the same reason:
+ * which way their tests go depends on what else runs on the CPU, so a warm-up on a quiet CPU left
+ * traps that a busy machine sprang in measured runs ({@code IoJob.pump} made not entrant and
+ * recompiled at 9.2-10.2 s of a worker's life, under {@code mvn -B verify} looping beside it).
  *
  * <p>The ownership token is one object per issue (generation, hpref, owned), allocated by the
  * binding's adapter ({@code OperationsVTable.queueRq} and {@code complete}) and handed to the driver;
@@ -32,6 +36,21 @@ public final class StableJit {
     public static final String QUIET = "-XX:CompileCommand=quiet";
     /** The timer arming, out of the inlined submit path. */
     public static final String TIMER_OUT_OF_LINE = "-XX:CompileCommand=dontinline,jblk.blockcore.TimeoutTimer::add";
+    /**
+     * The submitter's idle spin, out of the inlined job loop: whether a completion shows up while it
+     * spins depends on what else runs on its CPU, so a warm-up on a quiet CPU leaves that exit as a
+     * trap, and on a busy machine it deoptimised {@code IoJob.pump} in measured runs. It runs just
+     * before a park (microseconds), where a call costs nothing that counts.
+     */
+    public static final String IDLE_OUT_OF_LINE = "-XX:CompileCommand=dontinline,jblk.bench.IoJob::idle";
+    /**
+     * The softirq list's push, out of the completion path: its "list was empty and the thread
+     * sleeps" test goes one way on a quiet CPU and the other when the softirq thread was preempted
+     * (a busy machine), which deoptimised the completion path after warm-up. One call per I/O, in
+     * every variant alike.
+     */
+    public static final String PUSH_OUT_OF_LINE =
+            "-XX:CompileCommand=dontinline,jblk.blockcore.CompletionThread::push";
     /** Every method of the token's classes ({@code RequestRef} and its strategies' handles). */
     public static final String TOKEN_INLINE = "-XX:CompileCommand=inline,*RequestRef::*";
     /** null_blk's {@code queueRq} (and its generic bridge), which receives the token from the adapter. */
@@ -39,8 +58,8 @@ public final class StableJit {
     /** null_blk's {@code complete}, which receives the completion's token from the adapter. */
     public static final String COMPLETE_INLINE = "-XX:CompileCommand=inline,jblk.nullblk.NullBlk::complete";
     /** All of them, in order. */
-    static final List<String> OPTIONS = List.of(QUIET, TIMER_OUT_OF_LINE, TOKEN_INLINE, QUEUE_RQ_INLINE,
-            COMPLETE_INLINE);
+    static final List<String> OPTIONS = List.of(QUIET, TIMER_OUT_OF_LINE, IDLE_OUT_OF_LINE, PUSH_OUT_OF_LINE,
+            TOKEN_INLINE, QUEUE_RQ_INLINE, COMPLETE_INLINE);
 
     private StableJit() {
     }
