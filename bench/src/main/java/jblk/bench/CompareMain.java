@@ -242,20 +242,23 @@ public final class CompareMain implements Callable<Integer> {
         while (true) {
             double elapsed = (System.nanoTime() - start) / 1e9;
             List<CompareWorkload> candidates = new ArrayList<>();
-            Map<CompareWorkload, Double> widest = new LinkedHashMap<>(); // the stop rule's: CPU and IOPS
+            // CPU bootstrapped once per workload: the ranking's width, and with IOPS's the stop rule's
+            Map<CompareWorkload, Double> cpuWidest = new LinkedHashMap<>();
             for (Iterator<CompareWorkload> it = open.iterator(); it.hasNext(); ) {
                 CompareWorkload w = it.next();
-                widest.put(w, report.widestHalfPts(w, ComparePair.Metric.CPU, ComparePair.Metric.IOPS));
+                double cpu = report.widestHalfPts(w, ComparePair.Metric.CPU);
+                cpuWidest.put(w, cpu);
+                double widest = Math.max(cpu, report.widestHalfPts(w, ComparePair.Metric.IOPS));
                 StopRule.Outcome o = report.sets(w) >= minSets && report.decided(w) ? StopRule.Outcome.PRECISION
-                        : rule.decide(report.sets(w), widest.get(w), elapsed, setS.getOrDefault(w, 0.0));
+                        : rule.decide(report.sets(w), widest, elapsed, setS.getOrDefault(w, 0.0));
                 if (o == StopRule.Outcome.PRECISION) {
                     it.remove();
                 } else if (o == StopRule.Outcome.CONTINUE) {
                     candidates.add(w);
                 }
             }
-            CompareWorkload next = leastSure(candidates, report::sets,
-                    w -> allocationWidth(w, report.widestHalfPts(w, ComparePair.Metric.CPU)), minSets);
+            CompareWorkload next = leastSure(candidates, report::sets, w -> allocationWidth(w, cpuWidest.get(w)),
+                    minSets);
             if (next == null) {
                 break; // every workload reached the precision, or no next set fits in --max-time
             }

@@ -35,11 +35,12 @@ final class ContextSwitches {
      * takes its count with it; the runner's windows end before their jobs do.
      */
     static long sumExcept(long exceptTid) {
+        String except = Long.toString(exceptTid);
         long sum = 0;
         boolean any = false;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
             for (Path t : tasks) {
-                if (t.getFileName().toString().equals(Long.toString(exceptTid))) {
+                if (t.getFileName().toString().equals(except)) {
                     continue;
                 }
                 try {
