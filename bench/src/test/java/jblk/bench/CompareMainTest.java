@@ -136,6 +136,12 @@ class CompareMainTest {
         r = compare("--runtime", "0");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--runtime=0.0 is out of range"), r.err());
+        for (String bad : new String[] {"3", "0", "1002"}) {
+            r = compare("--rounds", bad);
+            assertEquals(2, r.status());
+            assertTrue(r.err().contains("--rounds=" + bad + " is out of range: allowed an even number 2..1000"
+                    + " (rounds pair up as A B, B A)"), r.err());
+        }
         r = compare("--output", System.getProperty("java.io.tmpdir"));
         assertEquals(2, r.status());
         assertTrue(r.err().contains("is a directory: expected a file name"), r.err());
