@@ -30,14 +30,16 @@ class ZbdBenchTest {
 
     @Test
     void timeBasedZbdRunResetsFullZonesAndGoesOn() {
-        BenchMainTest.Outcome r = bench("--zonemode=zbd", "--rw=randwrite", "--bs=4k", "--iodepth=16", "--runtime=1",
+        BenchMainTest.Outcome r = bench("--zonemode=zbd", "--rw=randwrite", "--bs=4k", "--iodepth=16", "--runtime=2",
                 "--time_based", "--size=8m", "--nullb", "zoned=1 size=64 zone_size=4 zone_max_open=2 irqmode=1",
                 "--output-format=json");
         assertEquals(0, r.status(), r.err());
         Map<String, Object> job = Json.obj(Json.arr(json(r).get("jobs")).get(0));
         assertEquals(0.0, job.get("error"));
         double ios = Json.num(Json.obj(job.get("write")).get("total_ios"));
-        assertTrue(ios > 2 * 2048, "more than two fillings of the 8 MiB region: " + ios);
+        // The region is two zones (2048 blocks) and two may be open: writing more than one filling
+        // needs a reset. One filling, not a rate: under load a 1 s run wrote only 4073 blocks.
+        assertTrue(ios > 2048, "more than one filling of the 8 MiB region: " + ios);
     }
 
     @Test
