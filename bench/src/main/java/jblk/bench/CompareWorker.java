@@ -36,7 +36,8 @@ import org.HdrHistogram.Histogram;
  * exit
  * </pre>
  * Any failure answers {@code error MESSAGE}. Everything else the JVM prints goes to stderr.
- * {@code cpu} is the CPU time of the device's and the jobs' threads in the window (ns), {@code switches}
+ * {@code cpu} is the CPU time of the device's and the jobs' threads in the window (ns), {@code ios}
+ * the I/Os completed in the same window (both read together at each end), {@code switches}
  * how often they were switched onto a CPU in it ({@link ContextSwitches}, -1 where unknown), {@code
  * jitms} the JIT's compile time that ended inside the measured window: above 0 after warm-up, the hot path was still
  * being compiled (or recompiled) while it was measured.
@@ -123,7 +124,8 @@ public final class CompareWorker {
         }
         return String.format(Locale.ROOT,
                 "result ios=%d ns=%d iops=%.1f cpu=%d p99=%d alloc=%d allocjobs=%d jitms=%d hctx=%s switches=%d",
-                r.totalIos(), r.measureNs, r.iops(), r.cpuNsAll, h.getTotalCount() == 0 ? 0
+                r.windowIos, r.windowNs, r.windowNs == 0 ? 0 : r.windowIos * 1e9 / r.windowNs, r.cpuNsAll,
+                h.getTotalCount() == 0 ? 0
                         : h.getValueAtPercentile(99),
                 r.allocBytesAll, r.allocBytesJobs, r.jitMs, hctx, r.switchesAll);
     }

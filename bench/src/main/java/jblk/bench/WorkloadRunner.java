@@ -51,6 +51,14 @@ final class WorkloadRunner {
         long allocBytesJobs = -1;
         /** CPU time of every other thread in the window: the jobs and the device's threads (-1 if unknown). */
         long cpuNsAll = -1;
+        /**
+         * The I/Os the jobs completed between the window's two counter sweeps, the ones
+         * {@link #cpuNsAll} paid for: what CPU per I/O divides by. {@link #totalIos} is fio's
+         * count, up to each job seeing STOP, which a preempted runner thread can leave running on.
+         */
+        long windowIos;
+        /** The clock between the two sweeps, for {@link #windowIos}. */
+        long windowNs;
         /** Times the same threads were switched onto a CPU in the window ({@link ContextSwitches}; -1 if unknown). */
         long switchesAll = -1;
         /**
@@ -183,6 +191,8 @@ final class WorkloadRunner {
         private final long runnerTid = ContextSwitches.currentTid();
         private long switches0 = -1;
         private long switches1 = -1;
+        private long ios0;
+        private long ios1;
 
         Window(List<IoJob> jobs) {
             this.jobs = jobs;
@@ -193,29 +203,44 @@ final class WorkloadRunner {
         }
 
         void open() {
-            jit0 = JitQueue.totalMs();
-            others0 = countersOfOthers(mx);
-            switches0 = ContextSwitches.sumExcept(runnerTid);
-            allocJobs0 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
-            t0 = System.nanoTime();
+            // MEASURE first, then the clock, CPU times and I/O counts back to back: the CPU per I/O
+            // of the window is then right even if this thread is preempted between the two (on a
+            // busy machine a slice of 3 ms or more, in which the jobs ran unmeasured but not
+            // unclocked when the switch came last); close() reads the same pair before STOP
             for (IoJob j : jobs) {
                 j.setPhase(IoJob.MEASURE);
             }
+            t0 = System.nanoTime();
+            others0 = countersOfOthers(mx);
+            ios0 = iosNow();
+            allocJobs0 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
+            switches0 = ContextSwitches.sumExcept(runnerTid);
+            jit0 = JitQueue.totalMs();
         }
 
         void close() {
-            // every counter is read while the submitters still run (open's pair reads them before
-            // MEASURE, the same order): a submitter that saw STOP may exit before the sweep, and
-            // its CPU time, most of the window's at irqmode=0, would be lost (measured: a paired
-            // round at -100%); the I/Os done during the sweep itself (tens of us) are noise
-            allocJobs1 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
+            // every counter is read while the submitters still run: a submitter that saw STOP may
+            // exit before the sweep, and its CPU time, most of the window's at irqmode=0, would be
+            // lost (measured: a paired round at -100%); the I/Os a job completes after the sweep
+            // (until it sees STOP) are in its own counts but not in the window's
+            t1 = System.nanoTime();
             others1 = countersOfOthers(mx);
+            ios1 = iosNow();
+            allocJobs1 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
             switches1 = ContextSwitches.sumExcept(runnerTid);
             jit1 = JitQueue.totalMs();
-            t1 = System.nanoTime();
             for (IoJob j : jobs) {
                 j.setPhase(IoJob.STOP);
             }
+        }
+
+        /** The jobs' measured I/Os so far (each job publishes its counts with opaque stores). */
+        private long iosNow() {
+            long n = 0;
+            for (IoJob j : jobs) {
+                n += j.count(IoJob.DIR_READ) + j.count(IoJob.DIR_WRITE);
+            }
+            return n;
         }
 
         RunResult result(Samples s) {
@@ -234,6 +259,8 @@ final class WorkloadRunner {
                 r.jobs.add(jr);
             }
             r.measureNs = windowEnd - t0;
+            r.windowIos = ios1 - ios0;
+            r.windowNs = t1 - t0;
             r.jitMs = jit0 < 0 || jit1 < 0 ? -1 : jit1 - jit0;
             if (others0 != null && others1 != null) {
                 r.allocBytesAll = sumDelta(others0, others1, 0);
