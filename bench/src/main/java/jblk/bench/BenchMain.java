@@ -441,8 +441,8 @@ public final class BenchMain implements Callable<Integer> {
         if (o.zoneCheck() != null) {
             info.put("zone_report", o.zoneCheck().summary());
         }
-        info.put("alloc_bytes_per_io_submitters", perIo(result.allocBytesJobs, result.totalIos()));
-        info.put("alloc_bytes_per_io_all_threads", perIo(result.allocBytesAll, result.totalIos()));
+        info.put("alloc_bytes_per_io_submitters", perIo(result.allocBytesJobs, result.windowIos));
+        info.put("alloc_bytes_per_io_all_threads", perIo(result.allocBytesAll, result.windowIos));
         return info;
     }
 

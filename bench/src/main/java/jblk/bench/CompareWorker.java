@@ -124,9 +124,8 @@ public final class CompareWorker {
         }
         return String.format(Locale.ROOT,
                 "result ios=%d ns=%d iops=%.1f cpu=%d p99=%d alloc=%d allocjobs=%d jitms=%d hctx=%s switches=%d",
-                r.windowIos, r.windowNs, r.windowNs == 0 ? 0 : r.windowIos * 1e9 / r.windowNs, r.cpuNsAll,
-                h.getTotalCount() == 0 ? 0
-                        : h.getValueAtPercentile(99),
+                r.windowIos, r.windowNs, r.windowNs == 0 ? 0 : r.windowIos * 1e9 / r.windowNs,
+                r.cpuNsAll, h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99),
                 r.allocBytesAll, r.allocBytesJobs, r.jitMs, hctx, r.switchesAll);
     }
 

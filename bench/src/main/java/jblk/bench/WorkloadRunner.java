@@ -43,7 +43,7 @@ final class WorkloadRunner {
     /** The outcome of one run. */
     static final class RunResult {
         final List<JobResult> jobs = new ArrayList<>();
-        /** The measured window: from the switch to MEASURE to STOP (or the last job stopping itself). */
+        /** fio's measured window: from the switch to MEASURE to STOP (or the last job stopping itself). */
         long measureNs;
         /** Bytes allocated by every other thread in the window (-1 if the JVM cannot tell). */
         long allocBytesAll = -1;
@@ -57,7 +57,7 @@ final class WorkloadRunner {
          * count, up to each job seeing STOP, which a preempted runner thread can leave running on.
          */
         long windowIos;
-        /** The clock between the two sweeps, for {@link #windowIos}. */
+        /** The clock between the two counter sweeps, for {@link #windowIos}. */
         long windowNs;
         /** Times the same threads were switched onto a CPU in the window ({@link ContextSwitches}; -1 if unknown). */
         long switchesAll = -1;
@@ -89,7 +89,7 @@ final class WorkloadRunner {
     static RunResult run(List<IoJob> jobs, long rampNs, long runtimeNs, long sampleNs) throws InterruptedException {
         Window w = new Window(jobs);
         if (rampNs == 0) {
-            w.open();   // no ramp: the jobs start measured, so an I/O limit is exact from the first I/O
+            w.open(false);   // no ramp: the jobs start measured, so an I/O limit is exact from the first I/O
         }
         for (IoJob j : jobs) {
             j.start();
@@ -98,7 +98,7 @@ final class WorkloadRunner {
         try {
             if (rampNs > 0) {
                 sleepUntil(System.nanoTime() + rampNs, jobs);
-                w.open();
+                w.open(true);
             }
             Samples s = sample(jobs, w.t0, runtimeNs, sampleNs);
             w.close();
@@ -193,6 +193,7 @@ final class WorkloadRunner {
         private long switches1 = -1;
         private long ios0;
         private long ios1;
+        private long stopNs;
 
         Window(List<IoJob> jobs) {
             this.jobs = jobs;
@@ -202,20 +203,34 @@ final class WorkloadRunner {
             }
         }
 
-        void open() {
-            // MEASURE first, then the clock, CPU times and I/O counts back to back: the CPU per I/O
-            // of the window is then right even if this thread is preempted between the two (on a
-            // busy machine a slice of 3 ms or more, in which the jobs ran unmeasured but not
-            // unclocked when the switch came last); close() reads the same pair before STOP
-            for (IoJob j : jobs) {
-                j.setPhase(IoJob.MEASURE);
+        /**
+         * Opens the window. Running jobs: MEASURE first, then the clock, the CPU times and the I/O
+         * counts back to back, so the window's CPU per I/O holds even if this thread is preempted
+         * after the switch (on a busy machine a slice of 3 ms and more, which the jobs spent
+         * clocked but unmeasured when the switch came last; close() reads the same before STOP).
+         * Jobs not started yet: nothing runs, so the sweep goes first and the clock last, and the
+         * sweep's own time is not in the window.
+         */
+        void open(boolean jobsRunning) {
+            if (jobsRunning) {
+                measure();
+                t0 = System.nanoTime();
             }
-            t0 = System.nanoTime();
             others0 = countersOfOthers(mx);
             ios0 = iosNow();
             allocJobs0 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
             switches0 = ContextSwitches.sumExcept(runnerTid);
             jit0 = JitQueue.totalMs();
+            if (!jobsRunning) {
+                t0 = System.nanoTime();
+                measure();
+            }
+        }
+
+        private void measure() {
+            for (IoJob j : jobs) {
+                j.setPhase(IoJob.MEASURE);
+            }
         }
 
         void close() {
@@ -229,6 +244,7 @@ final class WorkloadRunner {
             allocJobs1 = mx == null ? null : mx.getThreadAllocatedBytes(jobIds);
             switches1 = ContextSwitches.sumExcept(runnerTid);
             jit1 = JitQueue.totalMs();
+            stopNs = System.nanoTime();   // fio's window ends here: the jobs count on until STOP
             for (IoJob j : jobs) {
                 j.setPhase(IoJob.STOP);
             }
@@ -249,7 +265,7 @@ final class WorkloadRunner {
             for (int i = 0; i < jobs.size(); i++) {
                 IoJob j = jobs.get(i);
                 long self = j.selfStopNs();
-                long jobEnd = self != 0 && self < t1 ? self : t1;
+                long jobEnd = self != 0 && self < stopNs ? self : stopNs;
                 windowEnd = Math.max(windowEnd, jobEnd);
                 JobResult jr = new JobResult(j, Math.max(0, jobEnd - t0));
                 for (int d = 0; d < 2; d++) {
