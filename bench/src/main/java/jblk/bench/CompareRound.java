@@ -19,11 +19,6 @@ record CompareRound(int set, int index, List<Variant> order, String cpus,
      */
     record Run(double iops, long ios, long cpuNs, long p99Ns, long allocBytes, long jitMs, String hctx,
                long switches) {
-        /** A run whose switches are unknown. */
-        Run(double iops, long ios, long cpuNs, long p99Ns, long allocBytes, long jitMs, String hctx) {
-            this(iops, ios, cpuNs, p99Ns, allocBytes, jitMs, hctx, -1);
-        }
-
         /** CPU time of the device's and the job's threads per completed I/O, in ns (NaN if unknown). */
         double cpuPerIo() {
             return ios <= 0 || cpuNs < 0 ? Double.NaN : (double) cpuNs / ios;

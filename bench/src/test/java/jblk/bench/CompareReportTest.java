@@ -32,7 +32,7 @@ class CompareReportTest {
         double[] ns = {raw, off, checked, debug};
         for (Variant v : Variant.DEFAULT) {
             double x = ns[v.ordinal()];
-            runs.put(v, new CompareRound.Run(1e9 / x, 1_000_000, Math.round(x * 1_000_000), 1000, 0, 0, "0"));
+            runs.put(v, new CompareRound.Run(1e9 / x, 1_000_000, Math.round(x * 1_000_000), 1000, 0, 0, "0", -1));
         }
         r.add(ALL.get(w), new CompareRound(set, index, AbbaOrder.of(Variant.DEFAULT, index), "1", runs, noise));
     }
@@ -71,7 +71,7 @@ class CompareReportTest {
             for (Variant v : order) {
                 // the second of a round follows the other JVM: 5% dearer; checked itself costs 1% more
                 double ns = 2000 * (v == Variant.CHECKED ? 1.01 : 1) * (order.indexOf(v) == 1 ? 1.05 : 1);
-                runs.put(v, new CompareRound.Run(1e9 / ns, 1_000_000, Math.round(ns * 1_000_000), 1000, 0, 0, "0"));
+                runs.put(v, new CompareRound.Run(1e9 / ns, 1_000_000, Math.round(ns * 1_000_000), 1000, 0, 0, "0", -1));
             }
             r.add(ALL.get("mb-randread"), new CompareRound(0, i, order, "1", runs, QUIET));
         }
