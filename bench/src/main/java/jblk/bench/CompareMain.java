@@ -25,15 +25,19 @@ import picocli.CommandLine.Option;
  * <p>Each workload and variant runs in its own worker JVM ({@link CompareWorker}), like a JMH fork:
  * in one JVM the core's call sites would see every variant's and every workload's classes and
  * branches, turn polymorphic and bias the comparison. A set of workers (one per variant) warms up
- * together, then runs rounds one worker at a time (2 cores): every variant once per round, in
- * {@link AbbaOrder}. The figures are the medians of the paired ratios of ABBA blocks (two rounds)
+ * together, then runs rounds: every variant once per round, in {@link AbbaOrder}, the variants
+ * taking turns of {@code --slice} on the set's CPU ({@link Turns}; one worker's jobs run at a time,
+ * 2 cores), so that what else the machine does in a round (a compiler, a GC, a test suite beside
+ * it) hits every variant of the round alike and their paired ratio keeps only the I/O's own noise.
+ * The figures are the medians of the paired ratios of ABBA blocks (two rounds)
  * with a {@link Bootstrap} interval over sets and blocks; sets of fresh workers are added until
  * every interval is narrower than {@code --precision} or {@code --max-time} runs out ({@link StopRule}).
  */
 @Command(name = "jblk compare", sortOptions = false, mixinStandardHelpOptions = true,
         versionProvider = Version.Provider.class,
         description = {"raw vs safe null_blk (ownership off / checked / debug): CPU time per I/O and IOPS as medians",
-            "of paired rounds with bootstrap 95%% intervals, verdicts against the targets below, a PNG chart;",
+            "of paired rounds (the variants of a round take turns on one CPU) with bootstrap 95%% intervals,",
+            "verdicts against the targets below, a PNG chart;",
             "JSON (every round, with its noise) with --output-format json."},
         footerHeading = "%n", footer = {CompareTargets.HELP_HEAD, CompareTargets.HELP_CHECKED,
             CompareTargets.HELP_INLINE, CompareTargets.HELP_RAW, CompareTargets.HELP_SCALING, CompareTargets.HELP_ALLOC,
@@ -41,6 +45,11 @@ import picocli.CommandLine.Option;
 public final class CompareMain implements Callable<Integer> {
     @Option(names = "--runtime", description = "seconds measured per variant per round (default: ${DEFAULT-VALUE})")
     double runtime = 0.1;
+
+    @Option(names = "--slice", description = "milliseconds of each turn the variants of a round take on the set's"
+            + " CPU, round-robin, for --ramp then --runtime each, so that what else the machine does hits every"
+            + " variant of the round alike; 0: each variant's run whole, one after another (default: ${DEFAULT-VALUE})")
+    double sliceMs = 5;
 
     @Option(names = "--ramp", description = "seconds each run runs before it counts (default: ${DEFAULT-VALUE})")
     double ramp = 0.02;
@@ -106,6 +115,12 @@ public final class CompareMain implements Callable<Integer> {
      */
     static final int GATED_SET_TIME = 4;
 
+    /**
+     * How long before a round's first turn the coordinator sends its command: the workers make
+     * their jobs and start them in that time (busy, a worker late for its first turns ramps less).
+     */
+    static final long TURNS_LEAD_NS = 30_000_000L;
+
     /** What {@link #runSets} takes off an inline workload's half-width, in points: after every other. */
     private static final double INLINE_LAST = 1e6;
 
@@ -144,15 +159,16 @@ public final class CompareMain implements Callable<Integer> {
         boolean tty = Tty.isTerminal() && output == null && !p.json;
         Progress progress = new Progress(tty ? out : null, maxTime);
         if (tty) {
-            out.printf(Locale.ROOT, "jblk compare: %d workloads x %d variants, rounds of %.2f s, until +-%.1f points"
-                    + " or %.0f s%n", p.workloads.size(), p.variants.size(), runtime, precision, maxTime);
+            out.printf(Locale.ROOT, "jblk compare: %d workloads x %d variants, rounds of %.2f s in turns of %.1f ms,"
+                    + " until +-%.1f points or %.0f s%n", p.workloads.size(), p.variants.size(), runtime,
+                    sliceNs() / 1e6, precision, maxTime);
         }
         placement = p.placement;
         Map<String, String> machine = MachineInfo.collect();
         List<String> workerArgs = workerJvmArgs();
         machine.put("worker_jvm_args", String.join(" ", workerArgs));
         CompareReport report = new CompareReport(p.workloads, p.variants, new CompareReport.Settings(runtime, ramp,
-                rounds, minSets, precision, maxTime, p.placement), machine);
+                sliceNs() / 1e6, rounds, minSets, precision, maxTime, p.placement), machine);
         int all = CompareWorkload.all(mbSizeMiB).size();
         if (p.workloads.size() < all && workloads.trim().equals("auto")) {
             report.workloadsNote = String.format(Locale.ROOT, "note: the 2-job workloads did not run: %d CPUs"
@@ -172,6 +188,10 @@ public final class CompareMain implements Callable<Integer> {
     private Plan plan() throws IOException {
         if (!(runtime > 0) || runtime > 3600) {
             throw new IllegalArgumentException("--runtime=" + runtime + " is out of range: allowed (0, 3600] seconds");
+        }
+        if (!(sliceMs >= 0) || sliceMs > 1000) {
+            throw new IllegalArgumentException("--slice=" + sliceMs + " is out of range: allowed 0 (no turns)"
+                    + " to 1000 milliseconds");
         }
         if (rounds < 2 || rounds > 1000 || rounds % 2 != 0) {
             throw new IllegalArgumentException("--rounds=" + rounds + " is out of range: allowed an even number"
@@ -352,7 +372,9 @@ public final class CompareMain implements Callable<Integer> {
         for (WorkerJvm wk : workers.values()) {
             wk.receive("setup " + w.name());
             if (warmNs > 0) {   // --warmup 0: no warmup at all, as asked
-                wk.send("warmup " + warmNs + " " + rampNs + " " + runNs);
+                // in turns with one idle other: the pause and resume branches get profiled too
+                wk.send("warmup " + warmNs + " " + rampNs + " " + runNs
+                        + (sliceNs() > 0 && workers.size() > 1 ? " " + sliceNs() + " 2" : ""));
             }
         }
         for (WorkerJvm wk : workers.values()) {
@@ -365,14 +387,32 @@ public final class CompareMain implements Callable<Integer> {
         }
     }
 
-    /** Every variant once, in {@code order}, with the machine's noise around it. */
+    /** --slice in ns, at most --runtime (one measured turn per round then); 0: no turns. */
+    private long sliceNs() {
+        return Math.round(Math.min(sliceMs, runtime * 1000) * 1e6);
+    }
+
+    /**
+     * Every variant once, in {@code order}, with the machine's noise around it: in turns of
+     * --slice (turn k of each cycle is {@code order}'s k-th), or one after another.
+     */
     private CompareRound round(CompareWorkload w, int set, int index, int of, List<Variant> order, String cpus,
                                Map<Variant, WorkerJvm> workers, List<Long> pids, Progress progress) throws IOException {
         String cmd = "run " + Math.round(ramp * 1e9) + " " + Math.round(runtime * 1e9);
+        boolean turns = sliceNs() > 0 && order.size() > 1;
         ProcNoise.Sample before = ProcNoise.read(pids);
+        if (turns) {
+            // the workers read the command, make their jobs and start them paused before t0
+            long t0 = System.nanoTime() + TURNS_LEAD_NS;
+            for (int k = 0; k < order.size(); k++) {
+                workers.get(order.get(k)).send("turns " + Math.round(ramp * 1e9) + " " + Math.round(runtime * 1e9)
+                        + " " + t0 + " " + sliceNs() + " " + order.size() + " " + k);
+            }
+        }
         Map<Variant, CompareRound.Run> runs = new LinkedHashMap<>();
         for (Variant v : order) {
-            CompareRound.Run r = WorkerJvm.parseRun(workers.get(v).call(cmd));
+            WorkerJvm wk = workers.get(v);
+            CompareRound.Run r = WorkerJvm.parseRun(turns ? wk.receive("turns") : wk.call(cmd));
             if (w.jobs() > 1 && r.hctx().chars().distinct().count() < r.hctx().length()) {
                 err.println("jblk compare: warning: " + w.name() + " jobs share a hardware queue: hctx " + r.hctx());
             }

@@ -14,7 +14,7 @@ import jblk.json.JsonWriter;
  */
 final class CompareReport {
     /** The settings a reader needs to interpret the figures. */
-    record Settings(double runtimeS, double rampS, int roundsPerSet, int minSets, double precisionPts,
+    record Settings(double runtimeS, double rampS, double sliceMs, int roundsPerSet, int minSets, double precisionPts,
                     double maxTimeS, CpuPlacement placement) {
     }
 
@@ -328,6 +328,7 @@ final class CompareReport {
         }
         j.endObject();
         j.beginObject("settings").field("runtime_s", settings.runtimeS()).field("ramp_s", settings.rampS())
+                .field("slice_ms", settings.sliceMs())
                 .field("rounds_per_set", settings.roundsPerSet()).field("min_sets", settings.minSets())
                 .field("precision_pts", settings.precisionPts()).field("max_time_s", settings.maxTimeS())
                 .field("bootstrap_resamples", Bootstrap.RESAMPLES)

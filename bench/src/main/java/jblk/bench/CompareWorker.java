@@ -28,10 +28,11 @@ import org.HdrHistogram.Histogram;
  * setup WORKLOAD CPUS     -> ok PINNED     (device created, preconditioned; CPUS: one CPU per job, comma
  *                                          separated, or - for none; PINNED: what went where, or -)
  * pin CPUS                -> ok PINNED     (moves the jobs and their completion threads to CPUS)
- * warmup NS RAMP RUN      -> ok runs=.. quiet=.. uptime_ms=..  (runs the workload, not measured, until the
+ * warmup NS RAMP RUN [SLICE SLOTS] -> ok runs=.. quiet=.. uptime_ms=..  (runs the workload, not measured, until the
  *                                          JIT is quiet; uptime_ms: the JVM's age then, as the JIT's logs stamp)
  * run RAMP_NS NS          -> result ios=.. ns=.. iops=.. cpu=.. p99=.. alloc=.. allocjobs=.. jitms=.. hctx=..
  *                                          switches=..
+ * turns RAMP_NS NS T0 SLICE SLOTS SLOT -> result ...  (the same run, in turns with other workers: {@link Turns})
  * teardown                -> ok
  * exit
  * </pre>
@@ -88,11 +89,19 @@ public final class CompareWorker {
                 setup(a[1]);
                 return "ok " + pin(a.length > 2 ? a[2] : "-");
             case "warmup":
-                return warmup(Long.parseLong(a[1]), Long.parseLong(a[2]), Long.parseLong(a[3]));
+                return warmup(Long.parseLong(a[1]), Long.parseLong(a[2]), Long.parseLong(a[3]),
+                        a.length > 5 ? Long.parseLong(a[4]) : 0, a.length > 5 ? Integer.parseInt(a[5]) : 1);
             case "run": {
                 String r = result(runJobs(Long.parseLong(a[1]), Long.parseLong(a[2])));
                 // what this reply and the run's bookkeeping made the JIT compile is done before
                 // the next run: a compile inside a measured window is then the hot path's
+                awaitQuietJit();
+                return r;
+            }
+            case "turns": {
+                Turns t = Turns.of(Long.parseLong(a[3]), Long.parseLong(a[4]), Integer.parseInt(a[5]),
+                        Integer.parseInt(a[6]), Long.parseLong(a[1]), Long.parseLong(a[2]));
+                String r = result(runTurns(t));
                 awaitQuietJit();
                 return r;
             }
@@ -215,6 +224,14 @@ public final class CompareWorker {
     }
 
     private WorkloadRunner.RunResult runJobs(long rampNs, long ns) throws InterruptedException {
+        return WorkloadRunner.run(newJobs(), rampNs, ns, WorkloadRunner.DEFAULT_SAMPLE_NS);
+    }
+
+    private WorkloadRunner.RunResult runTurns(Turns t) throws InterruptedException {
+        return WorkloadRunner.runTurns(newJobs(), t);
+    }
+
+    private List<IoJob> newJobs() {
         if (workload == null) {
             throw new IllegalStateException("no workload set up");
         }
@@ -229,7 +246,7 @@ public final class CompareWorker {
             }
             jobs.add(job);
         }
-        return WorkloadRunner.run(jobs, rampNs, ns, WorkloadRunner.DEFAULT_SAMPLE_NS);
+        return jobs;
     }
 
     /**
@@ -244,7 +261,7 @@ public final class CompareWorker {
      * code, where the checked handle is not scalar-replaced (measured: 4-20 M IOPS and 8-16 B/IO
      * at irqmode=0 where a settled JIT gives 20 M and 0 B).
      */
-    private String warmup(long minNs, long rampNs, long runNs) throws InterruptedException {
+    private String warmup(long minNs, long rampNs, long runNs, long sliceNs, int slots) throws InterruptedException {
         long start = System.nanoTime();
         int runs = 0;
         int extra = 0;
@@ -253,7 +270,10 @@ public final class CompareWorker {
         Thread reader = startInflightReader(stop);
         try {
             while (true) {
-                long jitMs = runJobs(rampNs, Math.max(runNs, 1_000_000L)).jitMs;
+                long ns = Math.max(runNs, 1_000_000L);
+                // in turns, as measured, the others' turns idle: the pause and resume branches get profiled
+                long jitMs = slots > 1 ? runTurns(Turns.of(System.nanoTime() + 1_000_000L, sliceNs, slots, 0, rampNs,
+                        ns)).jitMs : runJobs(rampNs, ns).jitMs;
                 runs++;
                 awaitQuietJit();
                 quietRuns = jitMs <= 0 ? quietRuns + 1 : 0;

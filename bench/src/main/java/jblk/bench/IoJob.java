@@ -31,6 +31,8 @@ import org.HdrHistogram.Histogram;
  * (I/Os submitted and completed in it are counted and, sampled, their latency recorded), STOP
  * (in-flight I/O drains, uncounted). A job with an I/O limit (not time based) stops itself after submitting that much
  * and counts its drain. With verify, a verify phase follows: every written block is read back.
+ * Orthogonal to the phase, {@link #pause()} stops submitting (what is in flight completes and is
+ * counted) until {@link #resume()}: {@code ./jblk compare} takes turns between variants that way.
  */
 final class IoJob implements Runnable {
     static final int RAMP = 0;
@@ -71,6 +73,8 @@ final class IoJob implements Runnable {
     private int freeCount;
     private volatile boolean parked;
     private volatile int phase = RAMP;
+    /** {@link #pause()}d: submit nothing until {@link #resume()} (the runner's turn taking). */
+    private volatile boolean paused;
     private volatile boolean finished;
 
     // offsets and directions
@@ -199,6 +203,19 @@ final class IoJob implements Runnable {
         }
     }
 
+    /** Stops submitting until {@link #resume()}; the I/O in flight completes and counts in its phase. */
+    void pause() {
+        paused = true;
+    }
+
+    /** Submits again after {@link #pause()}. */
+    void resume() {
+        paused = false;
+        if (thread.isAlive()) {
+            LockSupport.unpark(thread);
+        }
+    }
+
     boolean finished() {
         return finished;
     }
@@ -289,6 +306,10 @@ final class IoJob implements Runnable {
             if (ph == MEASURE && cpuStartNs < 0 && !verifying) {
                 cpuStartNs = CPU.getCurrentThreadCpuTime();
                 userStartNs = CPU.getCurrentThreadUserTime();
+            }
+            if (paused && !verifying) {
+                waitPaused(ph);
+                continue;
             }
             while (freeCount > 0) {
                 if (ph == MEASURE && measuredSubmits >= ioLimit && !verifying) {
@@ -536,6 +557,28 @@ final class IoJob implements Runnable {
             errorDetail = detail;
         }
         stopSelf = true;
+    }
+
+    /**
+     * Paused: reaps what completes, and with nothing in flight parks without a timeout (a timed
+     * park would wake the thread thousands of times a second and charge that CPU to I/Os it did
+     * not do) until {@link #resume()} or a phase change unparks it.
+     */
+    private void waitPaused(int ph) {
+        boolean reaped = reapLocal(ph);
+        if (remote.nonEmpty()) {
+            reapRemote(ph);
+        } else if (!reaped) {
+            parked = true;
+            if (!remote.nonEmpty() && paused && phase == ph) {
+                if (inflight == 0) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, PARK_NS);
+                }
+            }
+            parked = false;
+        }
     }
 
     /** Waits for a completion: spin briefly, (optionally yield,) then park until the callback unparks us. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a set of {@link IoJob}s through ramp, measurement and stop, and collects what fio reports:
@@ -122,6 +123,83 @@ final class WorkloadRunner {
         return r;
     }
 
+    /**
+     * Runs {@code jobs} in the turns of {@code t}: they start paused, run (ramp, then measured) in
+     * this worker's turns and pause in the others', while other workers' jobs run theirs. The
+     * window opens just before the first measured turn (the jobs paused, nothing in flight) and
+     * closes at the end of the last one, as {@link #run}'s does; between them the jobs' CPU time
+     * and I/Os accrue only in this worker's turns and in the drain after each. The result's
+     * {@code windowNs} and {@code measureNs} are the measured turns' time, so IOPS is per turn time.
+     */
+    static RunResult runTurns(List<IoJob> jobs, Turns t) throws InterruptedException {
+        if (t.slots() < 2) {
+            throw new IllegalArgumentException("turns need two slots at least: " + t);
+        }
+        Window w = new Window(jobs);
+        for (IoJob j : jobs) {
+            j.pause();
+            j.start();
+        }
+        long activeNs = 0;
+        RunResult r;
+        try {
+            for (int c = 0; c < t.allCycles(); c++) {
+                parkUntil(t.start(c));
+                if (c == t.rampCycles()) {
+                    w.open(false);   // the jobs paused since their last turn: nothing in flight
+                }
+                long on = System.nanoTime();
+                for (IoJob j : jobs) {
+                    j.resume();
+                }
+                parkUntil(t.end(c));
+                if (c == t.allCycles() - 1) {
+                    w.close();
+                    activeNs += w.t1 - on;
+                } else {
+                    for (IoJob j : jobs) {
+                        j.pause();
+                    }
+                    if (c >= t.rampCycles()) {
+                        activeNs += System.nanoTime() - on;
+                    }
+                }
+            }
+            for (IoJob j : jobs) {
+                j.thread.join();
+            }
+            r = w.result(new Samples(jobs.size()));
+            r.windowNs = activeNs;
+            r.measureNs = activeNs;
+        } finally {
+            for (IoJob j : jobs) {
+                j.setPhase(IoJob.STOP);
+                j.resume();
+            }
+            for (IoJob j : jobs) {
+                j.thread.join(TimeUnit.SECONDS.toMillis(30));
+            }
+        }
+        for (IoJob j : jobs) {
+            if (j.failure() != null) {
+                throw new IllegalStateException("job " + j.spec.name() + " failed: " + j.failure(), j.failure());
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Parks until {@code deadline} on the nanosecond clock: a turn's edges need better than
+     * {@link Thread#sleep}, which on JDK 17 rounds any fraction of a millisecond up to a whole one
+     * (the next worker's turn would start while this one's still ran).
+     */
+    private static void parkUntil(long deadline) {
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
     /** The per-interval IOPS and bandwidth samples of each job and direction. */
     private static final class Samples {
         final List<List<List<Double>>> iops = new ArrayList<>();
@@ -181,7 +259,7 @@ final class WorkloadRunner {
         private final com.sun.management.ThreadMXBean mx = threadBean();
         private final long[] jobIds;
         long t0;
-        private long t1;
+        long t1;
         private Map<Long, long[]> others0;
         private Map<Long, long[]> others1;
         private long[] allocJobs0;

@@ -46,6 +46,7 @@ class CompareMainTest {
         assertTrue(((String) machine.get("worker_jvm_args")).contains("dontinline,jblk.blockcore.TimeoutTimer::add"));
         Map<String, Object> settings = Json.obj(top.get("settings"));
         assertEquals(2.0, Json.num(settings.get("rounds_per_set")));
+        assertEquals(5.0, Json.num(settings.get("slice_ms")), "the variants of a round take turns of 5 ms");
         boolean pinned = CpuAffinity.unavailableReason() == null;
         assertEquals(pinned ? "split" : "none", settings.get("pin"), settings.toString());
         assertEquals("max_time", top.get("ended_by"), "one set per workload always runs, past a 1 s --max-time");
@@ -160,6 +161,10 @@ class CompareMainTest {
         r = compare("--rounds", "3");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--rounds=3 is out of range: allowed an even number 2..1000"), r.err());
+        r = compare("--slice", "-1");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--slice=-1.0 is out of range: allowed 0 (no turns) to 1000 milliseconds"),
+                r.err());
         r = compare("--precision", "0");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--precision=0.0 is out of range: allowed (0, 100] points"), r.err());

@@ -19,7 +19,7 @@ class CompareReportTest {
 
     static CompareReport report(StopRule.Outcome outcome, String... workloads) {
         List<CompareWorkload> ws = java.util.Arrays.stream(workloads).map(ALL::get).toList();
-        CompareReport r = new CompareReport(ws, Variant.DEFAULT, new CompareReport.Settings(0.1, 0.02, 4, 2,
+        CompareReport r = new CompareReport(ws, Variant.DEFAULT, new CompareReport.Settings(0.1, 0.02, 5, 4, 2,
                 0.5, 100, new CpuPlacement(true, java.util.List.of(0, 1), "")), Map.of("cpu", "test", "cores", "2"));
         r.outcome = outcome;
         return r;
@@ -62,7 +62,7 @@ class CompareReportTest {
     @Test
     void aBlockOfTwoRoundsCancelsTheRunAfterItselfBeingCheaper() {
         CompareReport r = new CompareReport(List.of(ALL.get("mb-randread")), List.of(Variant.OFF, Variant.CHECKED),
-                new CompareReport.Settings(0.1, 0.02, 8, 1, 0.5, 100, new CpuPlacement(true, List.of(0, 1), "")),
+                new CompareReport.Settings(0.1, 0.02, 5, 8, 1, 0.5, 100, new CpuPlacement(true, List.of(0, 1), "")),
                 Map.of("cpu", "test", "cores", "2"));
         List<Variant> vs = List.of(Variant.OFF, Variant.CHECKED);
         for (int i = 0; i < 8; i++) {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * One compiled shape per worker (issue 12): after {@code compare}'s warm-up, C2 throws away none of
@@ -34,8 +34,8 @@ class HotPathShapeTest {
             "^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*\\s4\\s+jblk\\.\\S+::\\S+");
 
     @ParameterizedTest
-    @ValueSource(strings = {"off", "checked"})
-    void noHotPathRecompilationAfterWarmUp(String variant, @TempDir Path dir) throws Exception {
+    @CsvSource({"off,whole", "checked,whole", "off,turns", "checked,turns"})
+    void noHotPathRecompilationAfterWarmUp(String variant, String rounds, @TempDir Path dir) throws Exception {
         Path log = dir.resolve("jit.log");
         List<String> args = new ArrayList<>(CompareMain.STABLE_JIT);
         args.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintCompilation", "-XX:+LogVMOutput",
@@ -44,11 +44,14 @@ class HotPathShapeTest {
         try (WorkerJvm w = new WorkerJvm(Variant.parse(variant), "irqmode=0", args, 64)) {
             w.awaitReady();
             w.call("setup irqmode=0");
-            // compare's defaults: at least 0.3 s, runs of a 0.02 s ramp and a 0.1 s window
-            String ok = w.call("warmup 300000000 20000000 100000000");
+            // compare's defaults: at least 0.3 s, runs of a 0.02 s ramp and a 0.1 s window, whole
+            // (--slice 0) or in 5 ms turns with another worker (here an idle slot: the pauses are the same)
+            boolean turns = rounds.equals("turns");
+            String ok = w.call("warmup 300000000 20000000 100000000" + (turns ? " 5000000 2" : ""));
             warmEndMs = Long.parseLong(ok.substring(ok.indexOf("uptime_ms=") + 10).trim());
-            for (int i = 0; i < 64; i++) { // 8 s: past the first timer expiry (its period is ~6 s)
-                WorkerJvm.parseRun(w.call("run 20000000 100000000"));
+            for (int i = 0; i < (turns ? 40 : 64); i++) { // 8-10 s: past the first timer expiry (its period is ~6 s)
+                WorkerJvm.parseRun(w.call(turns ? "turns 20000000 100000000 " + (System.nanoTime() + 20_000_000L)
+                        + " 5000000 2 0" : "run 20000000 100000000"));
             }
             w.call("teardown");
         }
