@@ -111,15 +111,18 @@ public final class CompareMain implements Callable<Integer> {
     /**
      * How many times as long a set of only the gated variants measures as one of every variant: its
      * JVMs' start, set-up and warm-up cost 6-7 s on a busy 2-core machine (`mvn -B verify` looping)
-     * whatever it measures, which in a 12 s set was a third of its time.
+     * whatever it measures, which in a 12 s set was a third of its time. Not more: in turns the
+     * rounds of a set agree closely, and what is left is how far one set's JVMs are from the next
+     * set's (1-2 points busy), which only more sets average (32 rounds against 64: widths 1.4-2.4
+     * against 1.7-2.7 busy, one run each).
      */
-    static final int GATED_SET_TIME = 4;
+    static final int GATED_SET_TIME = 2;
 
     /**
      * How long before a round's first turn the coordinator sends its command: the workers make
      * their jobs and start them in that time (busy, a worker late for its first turns ramps less).
      */
-    static final long TURNS_LEAD_NS = 30_000_000L;
+    static final long TURNS_LEAD_NS = 15_000_000L;
 
     /** What {@link #runSets} takes off an inline workload's half-width, in points: after every other. */
     private static final double INLINE_LAST = 1e6;

@@ -44,8 +44,13 @@ enum ComparePair {
 
     /** What is compared, per ABBA block. */
     enum Metric {
-        /** CPU time per I/O of a over b's, in % (positive: a costs more). */
+        /**
+         * CPU time per I/O of a over b's, in % (positive: a costs more), at equal context switches
+         * per I/O where the workload hands off ({@link SwitchAdjustment}).
+         */
         CPU("cpu_per_io_pct"),
+        /** CPU time per I/O of a over b's, in %, as measured. */
+        CPU_UNADJUSTED("cpu_per_io_pct_unadjusted"),
         /** IOPS a lost against b, in % (positive: a is slower). */
         IOPS("iops_lost_pct"),
         /** CPU ns per I/O of a minus b's. */
@@ -69,6 +74,7 @@ enum ComparePair {
             }
             switch (this) {
                 case CPU:
+                case CPU_UNADJUSTED:
                     return 100 * (a.cpuPerIo() / b.cpuPerIo() - 1);
                 case IOPS:
                     return b.iops() > 0 ? 100 * (1 - a.iops() / b.iops()) : Double.NaN;

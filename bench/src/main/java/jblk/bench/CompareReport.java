@@ -166,22 +166,48 @@ final class CompareReport {
         return n < 2 ? null : Bootstrap.median(figures, Bootstrap.RESAMPLES, seed(w, p, m));
     }
 
-    /** The figures of {@link #interval}, one array per set. */
+    /** The figures of {@link #interval}, one array per set; CPU's at equal switching ({@link #switchSlope}). */
     private List<double[]> figures(CompareWorkload w, ComparePair p, ComparePair.Metric m) {
-        List<double[]> clusters = new ArrayList<>();
+        Paired d = paired(w, p, m);
+        return m == ComparePair.Metric.CPU ? SwitchAdjustment.adjusted(d.x, d.z, d.slope()) : d.x;
+    }
+
+    /**
+     * The slope by which {@link ComparePair.Metric#CPU} takes out the difference in context switches
+     * per I/O (% per switch per I/O), NaN where it is not applied.
+     */
+    double switchSlope(CompareWorkload w, ComparePair p) {
+        return paired(w, p, ComparePair.Metric.CPU_UNADJUSTED).slope();
+    }
+
+    /** Per set, per block: the figures {@code x}, a's minus b's switches per I/O {@code z}; b's rates, all sets. */
+    private record Paired(List<double[]> x, List<double[]> z, List<Double> bRates) {
+        double slope() {
+            return SwitchAdjustment.slope(x, z, bRates.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+    }
+
+    private Paired paired(CompareWorkload w, ComparePair p, ComparePair.Metric m) {
+        List<double[]> x = new ArrayList<>();
+        List<double[]> z = new ArrayList<>();
+        List<Double> bRates = new ArrayList<>();
         for (List<CompareRound.Run[]> blocks : blocks(w, p)) {
             List<Double> xs = new ArrayList<>();
+            List<Double> zs = new ArrayList<>();
             for (CompareRound.Run[] ab : blocks) {
-                double x = m.of(ab[0], ab[1]);
-                if (Double.isFinite(x)) {
-                    xs.add(x);
+                double v = m.of(ab[0], ab[1]);
+                if (Double.isFinite(v)) {
+                    xs.add(v);
+                    zs.add(ab[0].switchesPerIo() - ab[1].switchesPerIo());
+                    bRates.add(ab[1].switchesPerIo());
                 }
             }
             if (!xs.isEmpty()) {
-                clusters.add(xs.stream().mapToDouble(Double::doubleValue).toArray());
+                x.add(xs.stream().mapToDouble(Double::doubleValue).toArray());
+                z.add(zs.stream().mapToDouble(Double::doubleValue).toArray());
             }
         }
-        return clusters;
+        return new Paired(x, z, bRates);
     }
 
     /**
@@ -384,7 +410,9 @@ final class CompareReport {
                                 .field("high", i.high()).endObject();
                     }
                 }
-                j.field("verdict", CompareVerdict.of(this, w, p)).endObject();
+                double slope = switchSlope(w, p);
+                j.fieldOrNull("cpu_switch_slope", Double.isNaN(slope) ? null : slope)
+                        .field("verdict", CompareVerdict.of(this, w, p)).endObject();
             }
         }
         j.endArray();

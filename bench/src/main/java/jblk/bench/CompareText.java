@@ -20,8 +20,8 @@ final class CompareText {
             sb.append(l).append('\n');
         }
         sb.append('\n').append(table(r)).append('\n');
-        sb.append("verdicts (medians of paired ABBA blocks of two rounds, bootstrap 95% intervals; targets:"
-                + " ./jblk compare --help):\n");
+        sb.append("verdicts (medians of paired ABBA blocks of two rounds, bootstrap 95% intervals; CPU per I/O at"
+                + " equal context switches per I/O where a workload hands off; targets: ./jblk compare --help):\n");
         for (CompareWorkload w : r.workloads) {
             for (ComparePair p : r.pairs()) {
                 sb.append("  ").append(w.name()).append(": ").append(CompareVerdict.of(r, w, p)).append('\n');
@@ -208,10 +208,12 @@ final class CompareText {
         Map<String, String> m = r.machine;
         CompareReport.Settings s = r.settings;
         return String.format(Locale.ROOT, "%s, %s cores, Java %s, load %s at start; rounds of %.2f s per variant"
-                + " (after %.2f s ramp), %d rounds per worker set of every variant (more in sets of fewer), paired in"
+                + " (after %.2f s ramp)%s, %d rounds per worker set of every variant (more in sets of fewer), paired in"
                 + " ABBA blocks, at least %d sets of fresh worker JVMs;"
                 + " %s; null_blk %s, 4 KiB I/O%n", m.get("cpu"), m.get("cores"), m.get("java_version"),
-                m.get("loadavg_at_start"), s.runtimeS(), s.rampS(), s.roundsPerSet(), s.minSets(),
+                m.get("loadavg_at_start"), s.runtimeS(), s.rampS(), s.sliceMs() > 0
+                        ? String.format(Locale.ROOT, " in turns of %.1f ms", s.sliceMs()) : " one after another",
+                s.roundsPerSet(), s.minSets(),
                 s.placement().describe(), CompareWorkload.COMMON);
     }
 }

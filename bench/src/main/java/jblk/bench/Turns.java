@@ -16,9 +16,14 @@ record Turns(long t0Ns, long sliceNs, int slots, int slot, int rampCycles, int c
         }
     }
 
-    /** Turns of {@code sliceNs} covering a ramp of {@code rampNs} and a measured {@code runNs} (one at least). */
+    /**
+     * Turns of {@code sliceNs}: as many ramp cycles as cover {@code rampNs} of the round's time (every
+     * turn starts from a pause anyway, so the ramp only has to start the jobs' threads and fill their
+     * queues once), then the measured cycles that give this worker {@code runNs} (one at least).
+     */
     static Turns of(long t0Ns, long sliceNs, int slots, int slot, long rampNs, long runNs) {
-        int ramp = (int) ((rampNs + sliceNs - 1) / sliceNs);
+        long cycleNs = sliceNs * slots;
+        int ramp = (int) ((rampNs + cycleNs - 1) / cycleNs);
         int cycles = (int) Math.max(1, Math.round((double) runNs / sliceNs));
         return new Turns(t0Ns, sliceNs, slots, slot, ramp, cycles);
     }

@@ -97,10 +97,13 @@ class CompareMainTest {
 
     @Test
     void tableNamesEveryWorkloadAndGivesAVerdict() {
+        // --slice 0: the variants of a round one after another, whole (the default's turns: the other tests)
         BenchMainTest.Outcome r = compare("--runtime", "0.05", "--rounds", "2", "--min-sets", "1", "--max-time", "1",
-                "--warmup", "0.05", "--workloads", "irqmode=1", "--variants", "off,checked", "--chart", "none");
+                "--warmup", "0.05", "--workloads", "irqmode=1", "--variants", "off,checked", "--chart", "none",
+                "--slice", "0");
         assertEquals(0, r.status(), r.err());
         String o = r.out();
+        assertTrue(o.contains("(after 0.02 s ramp) one after another,"), o);
         assertTrue(o.startsWith("checked vs off, CPU per I/O: "), "the answer first: " + o);
         assertTrue(o.lines().toList().get(2).startsWith("ended by --max-time"), o);
         assertTrue(o.contains("iostats=0 poll_queues=0"), o);
@@ -122,6 +125,7 @@ class CompareMainTest {
             assertTrue(o.matches("(?s).*\\nirqmode=0 +" + v + " .*"), v + " in the table: " + o);
             assertTrue(o.contains("\n  irqmode=0: " + v + " costs "), v + "'s verdict: " + o);
         }
+        assertTrue(o.contains("(after 0.02 s ramp) in turns of 5.0 ms,"), o);
     }
 
     @Test

@@ -15,14 +15,15 @@ import org.junit.jupiter.api.Test;
 class TurnsTest {
     @Test
     void scheduleCoversTheRampAndTheWindowInWholeTurns() {
-        // 5 ms turns: a 12 ms ramp takes 3 cycles (rounded up), a 100 ms window 20
-        Turns t = Turns.of(1_000, 5_000_000L, 4, 2, 12_000_000L, 100_000_000L);
-        assertEquals(3, t.rampCycles());
+        // 5 ms turns of 4 workers: a 32 ms ramp of the round takes 2 cycles of 20 ms (rounded up), a
+        // 100 ms window of this worker's 20
+        Turns t = Turns.of(1_000, 5_000_000L, 4, 2, 32_000_000L, 100_000_000L);
+        assertEquals(2, t.rampCycles());
         assertEquals(20, t.cycles());
         assertEquals(1_000 + 2 * 5_000_000L, t.start(0), "slot 2: after slots 0 and 1");
         assertEquals(1_000 + (4 + 2) * 5_000_000L, t.start(1), "one cycle is every slot's turn");
         assertEquals(t.start(1) + 5_000_000L, t.end(1));
-        assertEquals(23, t.allCycles());
+        assertEquals(22, t.allCycles());
         assertEquals(1, Turns.of(0, 5_000_000L, 2, 0, 0, 1).cycles(), "one measured turn at least");
         assertEquals(0, Turns.of(0, 5_000_000L, 2, 0, 0, 1).rampCycles());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -68,9 +69,10 @@ class TurnsTest {
         try (NullBlkModule m = NullBlkModule.load("irqmode=1 poll_queues=0 gb=1", DriverKind.SAFE, Ownership.CHECKED);
                 SwQueue q = m.device(0).disk().openQueue()) {
             IoJob j = new IoJob(IoJobTest.spec(RwMode.RANDREAD, 32, 1 << 30, 0, VerifyMode.NONE), q, 0);
-            // slot 1 of 3, the other two idle: 10 measured turns of 4 ms after 2 ramp turns
+            // slot 1 of 3, the other two idle: 10 measured turns of 4 ms after 2 ramp cycles (24 ms)
             long t0 = System.nanoTime() + 5_000_000L;
-            Turns t = Turns.of(t0, 4_000_000L, 3, 1, 8_000_000L, 40_000_000L);
+            Turns t = Turns.of(t0, 4_000_000L, 3, 1, 20_000_000L, 40_000_000L);
+            assertEquals(2, t.rampCycles());
             WorkloadRunner.RunResult r = WorkloadRunner.runTurns(List.of(j), t);
             long wall = System.nanoTime() - t0;
             assertEquals(j.submittedTotal(), j.completedTotal(), "nothing left in flight");

@@ -1,0 +1,90 @@
+package jblk.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import jblk.json.Json;
+import org.junit.jupiter.api.Test;
+
+/** CPU per I/O at equal context switches: the slope, where it applies, and what it does to an interval. */
+class SwitchAdjustmentTest {
+    static final Map<String, CompareWorkload> ALL = CompareReportTest.ALL;
+
+    /**
+     * Off and checked, 64 rounds in 2 sets; checked costs 1.5% more per I/O, and each run's CPU
+     * per I/O also rises 3 us per extra switch per I/O, the switch rate scattering from run to run
+     * as a busy machine's scheduler makes it (off's around {@code offRate}, checked's the same on average).
+     */
+    static CompareReport busy(String workload, double offRate, long seed) {
+        CompareReport r = new CompareReport(List.of(ALL.get(workload)), List.of(Variant.OFF, Variant.CHECKED),
+                new CompareReport.Settings(0.1, 0.02, 5, 32, 2, 0.5, 100, new CpuPlacement(true, List.of(0, 1), "")),
+                Map.of("cpu", "test", "cores", "2"));
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Variant> vs = List.of(Variant.OFF, Variant.CHECKED);
+        for (int i = 0; i < 64; i++) {
+            Map<Variant, CompareRound.Run> runs = new LinkedHashMap<>();
+            for (Variant v : AbbaOrder.of(vs, i)) {
+                double rate = offRate * (1 + 0.3 * (rnd.nextDouble() - 0.5));
+                double ns = 1400 * (v == Variant.CHECKED ? 1.015 : 1) + 3000 * (rate - offRate)
+                        + 5 * (rnd.nextDouble() - 0.5);
+                long ios = 100_000;
+                runs.put(v, new CompareRound.Run(1e9 / ns, ios, Math.round(ns * ios), 1000, 0, 0, "0",
+                        Math.round(rate * ios)));
+            }
+            r.add(ALL.get(workload), new CompareRound(i / 32, i % 32, AbbaOrder.of(vs, i), "1", runs,
+                    CompareReportTest.BUSY));
+        }
+        return r;
+    }
+
+    @Test
+    void switchesTakenOutLeaveTheCostAndANarrowerInterval() {
+        CompareReport r = busy("irqmode=1", 0.15, 7);
+        CompareWorkload w = ALL.get("irqmode=1");
+        double slope = r.switchSlope(w, ComparePair.CHECKED_VS_OFF);
+        // 3000 ns per switch per I/O on ~1400 ns: ~214% per switch per I/O
+        assertEquals(100 * 3000 / 1400.0, slope, 15, "slope");
+        Bootstrap.Interval adj = r.interval(w, ComparePair.CHECKED_VS_OFF, ComparePair.Metric.CPU);
+        Bootstrap.Interval raw = r.interval(w, ComparePair.CHECKED_VS_OFF, ComparePair.Metric.CPU_UNADJUSTED);
+        // the cost itself stays (the ratio's curvature in the rate moves it by a few hundredths)
+        assertEquals(1.5, adj.median(), 0.15, "the cost itself stays: " + adj);
+        assertTrue(adj.high() - adj.low() < (raw.high() - raw.low()) / 3,
+                "the scheduler's share taken out: " + adj + " against " + raw);
+        Map<?, ?> overhead = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(r.json())).get("overhead")).get(0);
+        assertEquals(slope, (Double) overhead.get("cpu_switch_slope"), 1e-3);
+        assertTrue(overhead.containsKey("cpu_per_io_pct_unadjusted"), overhead.toString());
+    }
+
+    @Test
+    void noAdjustmentWithoutAHandOffOrWithoutCounts() {
+        // inline completion: a few switches per million I/Os are no hand-off
+        CompareReport inline = busy("irqmode=0", 0.001, 7);
+        assertTrue(Double.isNaN(inline.switchSlope(ALL.get("irqmode=0"), ComparePair.CHECKED_VS_OFF)));
+        CompareWorkload w = ALL.get("irqmode=0");
+        assertEquals(inline.interval(w, ComparePair.CHECKED_VS_OFF, ComparePair.Metric.CPU_UNADJUSTED),
+                inline.interval(w, ComparePair.CHECKED_VS_OFF, ComparePair.Metric.CPU));
+        // switches unknown (-1): no slope
+        List<double[]> x = new ArrayList<>(List.of(new double[] {1, 2, 3, 4}, new double[] {1, 2, 3, 4}));
+        List<double[]> z = new ArrayList<>(List.of(new double[] {0.1, 0.2, 0.3, 0.4},
+                new double[] {0.1, 0.2, Double.NaN, 0.4}));
+        assertTrue(Double.isNaN(SwitchAdjustment.slope(x, z, new double[] {.2, .2, .2, .2, .2, .2, .2, .2})));
+        z.set(1, new double[] {0.1, 0.2, 0.3, 0.4});
+        assertEquals(10, SwitchAdjustment.slope(x, z, new double[] {.2, .2, .2, .2, .2, .2, .2, .2}), 1e-9);
+        assertTrue(Double.isNaN(SwitchAdjustment.slope(x.subList(0, 1), z.subList(0, 1),
+                new double[] {.2, .2, .2, .2})), "too few blocks for a slope");
+    }
+
+    @Test
+    void setLevelsMakeNoSlope() {
+        // two sets whose JVMs differ in both CPU and switches, with no relation inside either set
+        List<double[]> x = List.of(new double[] {0, 1, 0, 1}, new double[] {10, 11, 10, 11});
+        List<double[]> z = List.of(new double[] {0, 0, 1, 1}, new double[] {5, 5, 6, 6});
+        assertEquals(0, SwitchAdjustment.slope(x, z, new double[] {.2, .2, .2, .2, .2, .2, .2, .2}), 1e-9,
+                "within the sets x does not follow z");
+    }
+}
