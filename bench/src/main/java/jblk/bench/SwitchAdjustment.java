@@ -16,11 +16,19 @@ import java.util.List;
  * sets (each set's medians removed first, so JVM-to-JVM differences do not make a slope). The
  * estimate is then the cost at equal switching; where the variants switch alike it is the plain one.
  * Not applied where the workload hardly switches (inline completion: no hand-off; the slope would be
- * noise over noise) or where a count is unknown.
+ * noise over noise), where a count is unknown, or where the two variants switch at different rates
+ * as a rule (debug: 2-100x off's per I/O): then switching is part of what the variant does, and
+ * "at equal switching" would compare different work.
  */
 final class SwitchAdjustment {
     /** Below this many switches per I/O (b's median) the workload has no hand-off to adjust for. */
     static final double MIN_SWITCHES_PER_IO = 0.01;
+    /**
+     * The largest median gap between the variants' switches per I/O (relative to b's) at which they
+     * count as switching alike: checked vs off and off vs raw measured -3.1% to +1.3%, debug vs off
+     * +200% and more (busy, 2026-12-07 04:17).
+     */
+    static final double MAX_RATE_GAP = 0.10;
     /** Fewer blocks than this give no slope. */
     static final int MIN_BLOCKS = 6;
 
@@ -30,11 +38,22 @@ final class SwitchAdjustment {
     /**
      * The slope (% per switch per I/O) of the figures on the switch differences, or NaN when no
      * adjustment applies. {@code x}, {@code z}: per set, per block; {@code bRate}: b's switches per
-     * I/O per block, all sets together.
+     * I/O per block, all sets together, in the same order.
      */
     static double slope(List<double[]> x, List<double[]> z, double[] bRate) {
         if (bRate.length < MIN_BLOCKS || median(bRate.clone()) < MIN_SWITCHES_PER_IO) {
             return Double.NaN;
+        }
+        double[] gap = new double[bRate.length];
+        int k = 0;
+        for (double[] zs : z) {
+            for (double v : zs) {
+                gap[k] = v / bRate[k];
+                k++;
+            }
+        }
+        if (k != bRate.length || !(Math.abs(median(gap)) <= MAX_RATE_GAP)) {
+            return Double.NaN;   // switching differs as a rule (or a count is unknown: NaN)
         }
         List<double[]> points = new ArrayList<>();
         for (int s = 0; s < x.size(); s++) {

@@ -72,11 +72,24 @@ class SwitchAdjustmentTest {
         List<double[]> x = new ArrayList<>(List.of(new double[] {1, 2, 3, 4}, new double[] {1, 2, 3, 4}));
         List<double[]> z = new ArrayList<>(List.of(new double[] {0.1, 0.2, 0.3, 0.4},
                 new double[] {0.1, 0.2, Double.NaN, 0.4}));
-        assertTrue(Double.isNaN(SwitchAdjustment.slope(x, z, new double[] {.2, .2, .2, .2, .2, .2, .2, .2})));
+        double[] rates = {8, 8, 8, 8, 8, 8, 8, 8};   // the gaps 1-5% of the rate: alike
+        assertTrue(Double.isNaN(SwitchAdjustment.slope(x, z, rates)));
         z.set(1, new double[] {0.1, 0.2, 0.3, 0.4});
-        assertEquals(10, SwitchAdjustment.slope(x, z, new double[] {.2, .2, .2, .2, .2, .2, .2, .2}), 1e-9);
+        assertEquals(10, SwitchAdjustment.slope(x, z, rates), 1e-9);
         assertTrue(Double.isNaN(SwitchAdjustment.slope(x.subList(0, 1), z.subList(0, 1),
-                new double[] {.2, .2, .2, .2})), "too few blocks for a slope");
+                new double[] {8, 8, 8, 8})), "too few blocks for a slope");
+    }
+
+    @Test
+    void noAdjustmentWhereTheVariantItselfSwitchesMore() {
+        // debug-like: b's rate 0.2 per I/O, a's 0.5: switching is part of what a does
+        List<double[]> x = List.of(new double[] {1, 2, 3, 4}, new double[] {1, 2, 3, 4});
+        List<double[]> z = List.of(new double[] {0.28, 0.29, 0.30, 0.31}, new double[] {0.28, 0.29, 0.30, 0.31});
+        double[] rates = {.2, .2, .2, .2, .2, .2, .2, .2};
+        assertTrue(Double.isNaN(SwitchAdjustment.slope(x, z, rates)));
+        // the same spread around a 5% gap: alike, adjusted
+        List<double[]> near = List.of(new double[] {-0.01, 0.0, 0.01, 0.02}, new double[] {-0.01, 0.0, 0.01, 0.02});
+        assertEquals(100, SwitchAdjustment.slope(x, near, rates), 1e-9);
     }
 
     @Test
@@ -84,7 +97,7 @@ class SwitchAdjustmentTest {
         // two sets whose JVMs differ in both CPU and switches, with no relation inside either set
         List<double[]> x = List.of(new double[] {0, 1, 0, 1}, new double[] {10, 11, 10, 11});
         List<double[]> z = List.of(new double[] {0, 0, 1, 1}, new double[] {5, 5, 6, 6});
-        assertEquals(0, SwitchAdjustment.slope(x, z, new double[] {.2, .2, .2, .2, .2, .2, .2, .2}), 1e-9,
+        assertEquals(0, SwitchAdjustment.slope(x, z, new double[] {90, 90, 90, 90, 90, 90, 90, 90}), 1e-9,
                 "within the sets x does not follow z");
     }
 }
