@@ -293,22 +293,69 @@ final class CompareReport {
         List<ModeSwitch> out = new ArrayList<>();
         for (CompareWorkload w : workloads) {
             for (int s = 0; s < sets(w); s++) {
+                List<CompareRound> inSet = new ArrayList<>();
+                for (CompareRound r : rounds(w)) {
+                    if (r.set() == s) {
+                        inSet.add(r);
+                    }
+                }
                 for (Variant v : variants) {
+                    List<CompareRound> rs = new ArrayList<>();
                     List<Double> xs = new ArrayList<>();
-                    for (CompareRound r : rounds(w)) {
-                        CompareRound.Run x = r.set() == s ? r.runs().get(v) : null;
+                    for (CompareRound r : inSet) {
+                        CompareRound.Run x = r.runs().get(v);
                         if (x != null && !Double.isNaN(x.cpuPerIo())) {
+                            rs.add(r);
                             xs.add(x.cpuPerIo());
                         }
                     }
                     TwoLevels.Split split = TwoLevels.find(xs.stream().mapToDouble(Double::doubleValue).toArray());
-                    if (split != null) {
+                    if (split != null && !othersMovedAlike(rs, xs, v, split)) {
                         out.add(new ModeSwitch(w, v, s, split));
                     }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Whether the set's other variants stepped in the same rounds by half of {@code v}'s step or
+     * more: in turns a load change hits every variant of a round, and that is the machine, not
+     * {@code v}'s compiled code (a mode switch is one JVM's own).
+     */
+    private static boolean othersMovedAlike(List<CompareRound> rs, List<Double> xs, Variant v,
+            TwoLevels.Split split) {
+        double cut = (split.low() + split.high()) / 2;
+        double step = Math.log(split.high() / split.low());
+        boolean any = false;
+        for (Variant u : rs.get(0).runs().keySet()) {
+            if (u == v) {
+                continue;
+            }
+            double hi = 0;
+            double lo = 0;
+            int nHi = 0;
+            int nLo = 0;
+            for (int i = 0; i < rs.size(); i++) {
+                CompareRound.Run y = rs.get(i).runs().get(u);
+                if (y == null || !(y.cpuPerIo() > 0)) {
+                    continue;
+                }
+                if (xs.get(i) > cut) {
+                    hi += Math.log(y.cpuPerIo());
+                    nHi++;
+                } else {
+                    lo += Math.log(y.cpuPerIo());
+                    nLo++;
+                }
+            }
+            if (nHi == 0 || nLo == 0 || hi / nHi - lo / nLo < step / 2) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
     }
 
     /** Rounds whose noise was recorded, and how many of them the machine was busy in. */

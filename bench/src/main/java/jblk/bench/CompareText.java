@@ -178,7 +178,7 @@ final class CompareText {
         for (CompareReport.ModeSwitch m : r.modeSwitches()) {
             out.add(String.format(Locale.ROOT, "note: %s %s, worker set %d: its rounds fell into two levels of CPU per"
                     + " I/O, %.1f ns (%d rounds) and %.1f ns (%d rounds), %.0f%% apart: a mode switch (the"
-                    + " compiled code changed shape) unless load hit only those rounds (see their noise in the JSON);"
+                    + " compiled code changed shape: the set's other variants did not step in the same rounds);"
                     + " its rounds are in the intervals as they are", m.workload().name(),
                     m.variant().label(), m.set(), m.split().low(), m.split().nLow(), m.split().high(),
                     m.split().nHigh(), m.split().stepPct()));

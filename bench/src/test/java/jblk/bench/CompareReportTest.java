@@ -210,6 +210,13 @@ class CompareReportTest {
                 + " of CPU per I/O,"
                 + " 54.0 ns (3 rounds) and 70.0 ns (5 rounds)"), text);
         assertNotNull(r.json());
+        // in turns a load change hits every variant of its rounds: all four step together, no mode switch
+        CompareReport load = report(StopRule.Outcome.PRECISION, "irqmode=0");
+        for (int i = 0; i < 8; i++) {
+            double k = i < 3 ? 1 : 1.3;
+            round(load, "irqmode=0", 0, i, BUSY, 45 * k, 50 * k, 54 * k, 2000 * k);
+        }
+        assertEquals(List.of(), load.modeSwitches(), "the machine, not a JVM's compiled code");
     }
 
     /** Raw and debug are in no --precision pair: after the first --min-sets sets a workload's sets run without them. */
