@@ -47,11 +47,13 @@ public final class CompareMain implements Callable<Integer> {
     double runtime = 0.1;
 
     @Option(names = "--slice", description = "milliseconds of each turn the variants of a round take on the set's"
-            + " CPU, round-robin, for --ramp then --runtime each, so that what else the machine does hits every"
-            + " variant of the round alike; 0: each variant's run whole, one after another (default: ${DEFAULT-VALUE})")
+            + " CPU, round-robin (the round ramps for --ramp, then each variant gets --runtime of turns), so that"
+            + " what else the machine does hits every variant of the round alike; at least 0.5, or 0: each"
+            + " variant's run whole, one after another (default: ${DEFAULT-VALUE})")
     double sliceMs = 5;
 
-    @Option(names = "--ramp", description = "seconds each run runs before it counts (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ramp", description = "seconds each run runs before it counts; in turns (--slice), seconds of"
+            + " the round's turns before any counts (default: ${DEFAULT-VALUE})")
     double ramp = 0.02;
 
     @Option(names = "--rounds", description = "rounds per set of worker JVMs running every variant; a set of fewer"
@@ -192,9 +194,9 @@ public final class CompareMain implements Callable<Integer> {
         if (!(runtime > 0) || runtime > 3600) {
             throw new IllegalArgumentException("--runtime=" + runtime + " is out of range: allowed (0, 3600] seconds");
         }
-        if (!(sliceMs >= 0) || sliceMs > 1000) {
+        if (!(sliceMs == 0 || (sliceMs >= 0.5 && sliceMs <= 1000))) {
             throw new IllegalArgumentException("--slice=" + sliceMs + " is out of range: allowed 0 (no turns)"
-                    + " to 1000 milliseconds");
+                    + " or 0.5 to 1000 milliseconds");
         }
         if (rounds < 2 || rounds > 1000 || rounds % 2 != 0) {
             throw new IllegalArgumentException("--rounds=" + rounds + " is out of range: allowed an even number"
@@ -317,7 +319,7 @@ public final class CompareMain implements Callable<Integer> {
         return best;
     }
 
-    /** One set of fresh workers on {@code w}: start, set up and warm up together, then the rounds one run at a time. */
+    /** One set of fresh workers on {@code w}: start, set up and warm up together, then the rounds. */
     private void runSet(CompareReport report, CompareWorkload w, int set, List<String> workerArgs, Progress progress)
             throws Exception {
         List<Variant> vs = set < minSets ? report.variants : report.gatedVariants();

@@ -49,8 +49,6 @@ enum ComparePair {
          * per I/O where the workload hands off ({@link SwitchAdjustment}).
          */
         CPU("cpu_per_io_pct"),
-        /** CPU time per I/O of a over b's, in %, as measured. */
-        CPU_UNADJUSTED("cpu_per_io_pct_unadjusted"),
         /** IOPS a lost against b, in % (positive: a is slower). */
         IOPS("iops_lost_pct"),
         /** CPU ns per I/O of a minus b's. */
@@ -59,7 +57,9 @@ enum ComparePair {
          * Context switches per I/O of a over b's, in %: at irqmode=1 how many completions a softirq
          * wake-up finds is the scheduler's answer to each variant's timing ({@link ContextSwitches}).
          */
-        SWITCHES("switches_per_io_pct");
+        SWITCHES("switches_per_io_pct"),
+        /** CPU time per I/O of a over b's, in %, as measured (last: the others' seeds stay as they were). */
+        CPU_UNADJUSTED("cpu_per_io_pct_unadjusted");
 
         final String key;
 

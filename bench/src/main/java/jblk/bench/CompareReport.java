@@ -180,6 +180,20 @@ final class CompareReport {
         return paired(w, p, ComparePair.Metric.CPU_UNADJUSTED).slope();
     }
 
+    /**
+     * How far taking out the switches moved the CPU figure (points, at equal switching minus as
+     * measured), NaN where it was not applied: if a variant itself made its threads switch more
+     * or less, this is that part of its cost, which the figure leaves out.
+     */
+    double switchShiftPts(CompareWorkload w, ComparePair p) {
+        if (Double.isNaN(switchSlope(w, p))) {
+            return Double.NaN;
+        }
+        Bootstrap.Interval a = interval(w, p, ComparePair.Metric.CPU);
+        Bootstrap.Interval m = interval(w, p, ComparePair.Metric.CPU_UNADJUSTED);
+        return a == null || m == null ? Double.NaN : a.median() - m.median();
+    }
+
     /** Per set, per block: the figures {@code x}, a's minus b's switches per I/O {@code z}; b's rates, all sets. */
     private record Paired(List<double[]> x, List<double[]> z, List<Double> bRates) {
         double slope() {
@@ -458,7 +472,9 @@ final class CompareReport {
                     }
                 }
                 double slope = switchSlope(w, p);
+                double shift = switchShiftPts(w, p);
                 j.fieldOrNull("cpu_switch_slope", Double.isNaN(slope) ? null : slope)
+                        .fieldOrNull("cpu_switch_shift_pts", Double.isNaN(shift) ? null : shift)
                         .field("verdict", CompareVerdict.of(this, w, p)).endObject();
             }
         }

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One round of {@code ./jblk compare} on one workload: every variant once, back to back in
- * {@link AbbaOrder}, on one set of worker JVMs, with what else the machine did meanwhile.
+ * One round of {@code ./jblk compare} on one workload: every variant once, in {@link AbbaOrder}
+ * (the order of their {@link Turns}, or of whole runs back to back), on one set of worker JVMs,
+ * with what else the machine did meanwhile.
  *
  * @param set   which set of worker JVMs (0, 1, ...): the bootstrap's cluster
  * @param index the round's number within its set

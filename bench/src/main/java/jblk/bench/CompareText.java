@@ -11,6 +11,9 @@ import java.util.Map;
  * switches, the JIT and the noise.
  */
 final class CompareText {
+    /** A switch adjustment this large (points) is named in a note. */
+    static final double SHIFT_NOTE_PTS = 0.5;
+
     private CompareText() {
     }
 
@@ -178,10 +181,25 @@ final class CompareText {
         for (CompareReport.ModeSwitch m : r.modeSwitches()) {
             out.add(String.format(Locale.ROOT, "note: %s %s, worker set %d: its rounds fell into two levels of CPU per"
                     + " I/O, %.1f ns (%d rounds) and %.1f ns (%d rounds), %.0f%% apart: a mode switch (the"
-                    + " compiled code changed shape: the set's other variants did not step in the same rounds);"
+                    + " compiled code changed shape: the set's other variants did not step in the same rounds%s);"
                     + " its rounds are in the intervals as they are", m.workload().name(),
                     m.variant().label(), m.set(), m.split().low(), m.split().nLow(), m.split().high(),
-                    m.split().nHigh(), m.split().stepPct()));
+                    m.split().nHigh(), m.split().stepPct(), r.settings.sliceMs() > 0 ? ""
+                            : ", though with --slice 0 load may have hit only its runs: see their noise in the JSON"));
+        }
+        for (CompareWorkload w : r.workloads) {
+            for (ComparePair p : r.pairs()) {
+                double shift = r.switchShiftPts(w, p);
+                if (r.gated(p) && Math.abs(shift) >= SHIFT_NOTE_PTS) {
+                    Bootstrap.Interval m = r.interval(w, p, ComparePair.Metric.CPU_UNADJUSTED);
+                    Bootstrap.Interval sw = r.interval(w, p, ComparePair.Metric.SWITCHES);
+                    out.add(String.format(Locale.ROOT, "note: %s %s vs %s: CPU per I/O at equal context switches"
+                            + " moved the figure by %+.1f points (as measured %s; %s's threads switched %s per I/O):"
+                            + " the machine's doing unless %s itself changes how often they switch", w.name(),
+                            p.a.label(), p.b.label(), shift, CompareVerdict.pct(m), p.a.label(),
+                            sw == null ? "n/a" : CompareVerdict.pct(sw), p.a.label()));
+                }
+            }
         }
         int jit = 0;
         int runs = 0;

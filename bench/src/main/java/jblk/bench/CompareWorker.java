@@ -101,7 +101,13 @@ public final class CompareWorker {
             case "turns": {
                 Turns t = Turns.of(Long.parseLong(a[3]), Long.parseLong(a[4]), Integer.parseInt(a[5]),
                         Integer.parseInt(a[6]), Long.parseLong(a[1]), Long.parseLong(a[2]));
-                String r = result(runTurns(t));
+                WorkloadRunner.RunResult run = runTurns(t);
+                if (run.lateTurns * 4 > t.cycles()) {
+                    System.err.printf(Locale.ROOT, "jblk compare: warning: the %s worker started %d of its %d measured"
+                            + " turns more than half a slice late (the machine did not run it in time): that round's"
+                            + " turns were short%n", variant.label(), run.lateTurns, t.cycles());
+                }
+                String r = result(run);
                 awaitQuietJit();
                 return r;
             }

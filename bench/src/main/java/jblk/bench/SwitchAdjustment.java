@@ -41,19 +41,20 @@ final class SwitchAdjustment {
      * I/O per block, all sets together, in the same order.
      */
     static double slope(List<double[]> x, List<double[]> z, double[] bRate) {
-        if (bRate.length < MIN_BLOCKS || median(bRate.clone()) < MIN_SWITCHES_PER_IO) {
-            return Double.NaN;
-        }
         double[] gap = new double[bRate.length];
         int k = 0;
         for (double[] zs : z) {
             for (double v : zs) {
+                if (k >= bRate.length || !Double.isFinite(v) || !Double.isFinite(bRate[k]) || bRate[k] <= 0) {
+                    return Double.NaN;   // a count unknown (or no switching at all): nothing to adjust by
+                }
                 gap[k] = v / bRate[k];
                 k++;
             }
         }
-        if (k != bRate.length || !(Math.abs(median(gap)) <= MAX_RATE_GAP)) {
-            return Double.NaN;   // switching differs as a rule (or a count is unknown: NaN)
+        if (k != bRate.length || k < MIN_BLOCKS || !(median(bRate.clone()) >= MIN_SWITCHES_PER_IO)
+                || !(Math.abs(median(gap)) <= MAX_RATE_GAP)) {
+            return Double.NaN;   // too few blocks, no hand-off, or switching that differs as a rule
         }
         List<double[]> points = new ArrayList<>();
         for (int s = 0; s < x.size(); s++) {
@@ -65,7 +66,7 @@ final class SwitchAdjustment {
             double mx = median(xs.clone());
             double mz = median(zs.clone());
             for (int i = 0; i < xs.length; i++) {
-                if (!Double.isFinite(xs[i]) || !Double.isFinite(zs[i])) {
+                if (!Double.isFinite(xs[i])) {
                     return Double.NaN;
                 }
                 points.add(new double[] {zs[i] - mz, xs[i] - mx});

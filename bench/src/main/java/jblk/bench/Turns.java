@@ -38,6 +38,11 @@ record Turns(long t0Ns, long sliceNs, int slots, int slot, int rampCycles, int c
         return start(c) + sliceNs;
     }
 
+    /** When the round's last turn (every slot's) ends. */
+    long roundEnd() {
+        return t0Ns + (long) allCycles() * slots * sliceNs;
+    }
+
     /** Ramp and measured cycles together. */
     int allCycles() {
         return rampCycles + cycles;

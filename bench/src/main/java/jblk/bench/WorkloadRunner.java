@@ -60,6 +60,8 @@ final class WorkloadRunner {
         long windowIos;
         /** The clock between the two counter sweeps, for {@link #windowIos}. */
         long windowNs;
+        /** Measured turns ({@link #runTurns}) this runner started more than half a slice late. */
+        int lateTurns;
         /** Times the same threads were switched onto a CPU in the window ({@link ContextSwitches}; -1 if unknown). */
         long switchesAll = -1;
         /**
@@ -126,10 +128,14 @@ final class WorkloadRunner {
     /**
      * Runs {@code jobs} in the turns of {@code t}: they start paused, run (ramp, then measured) in
      * this worker's turns and pause in the others', while other workers' jobs run theirs. The
-     * window opens just before the first measured turn (the jobs paused, nothing in flight) and
+     * window opens before the first measured turn starts (the jobs paused, nothing in flight) and
      * closes at the end of the last one, as {@link #run}'s does; between them the jobs' CPU time
      * and I/Os accrue only in this worker's turns and in the drain after each. The result's
-     * {@code windowNs} and {@code measureNs} are the measured turns' time, so IOPS is per turn time.
+     * {@code windowNs} and {@code measureNs} are the measured turns' time, so IOPS is per turn time
+     * (a job's own {@code runtimeNs} spans the round). The result is put together only after the
+     * round's last turn, so this worker's bookkeeping does not run in the others' turns. A turn the
+     * runner thread started more than half a slice late (a busy machine) is counted in
+     * {@code lateTurns}: it was short, and its time and I/Os are in the figures as they were.
      */
     static RunResult runTurns(List<IoJob> jobs, Turns t) throws InterruptedException {
         if (t.slots() < 2) {
@@ -141,20 +147,24 @@ final class WorkloadRunner {
             j.start();
         }
         long activeNs = 0;
+        int late = 0;
         RunResult r;
         try {
             for (int c = 0; c < t.allCycles(); c++) {
-                parkUntil(t.start(c));
                 if (c == t.rampCycles()) {
                     w.open(false);   // the jobs paused since their last turn: nothing in flight
                 }
+                parkUntil(t.start(c));
                 long on = System.nanoTime();
                 for (IoJob j : jobs) {
                     j.resume();
                 }
+                if (c >= t.rampCycles() && on - t.start(c) > t.sliceNs() / 2) {
+                    late++;
+                }
                 parkUntil(t.end(c));
                 if (c == t.allCycles() - 1) {
-                    w.close();
+                    w.close();   // STOP: the jobs drain and end, as after any turn
                     activeNs += w.t1 - on;
                 } else {
                     for (IoJob j : jobs) {
@@ -165,12 +175,14 @@ final class WorkloadRunner {
                     }
                 }
             }
+            parkUntil(t.roundEnd());
             for (IoJob j : jobs) {
                 j.thread.join();
             }
             r = w.result(new Samples(jobs.size()));
             r.windowNs = activeNs;
             r.measureNs = activeNs;
+            r.lateTurns = late;
         } finally {
             for (IoJob j : jobs) {
                 j.setPhase(IoJob.STOP);

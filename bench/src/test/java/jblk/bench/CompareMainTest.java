@@ -165,10 +165,12 @@ class CompareMainTest {
         r = compare("--rounds", "3");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--rounds=3 is out of range: allowed an even number 2..1000"), r.err());
-        r = compare("--slice", "-1");
-        assertEquals(2, r.status());
-        assertTrue(r.err().contains("--slice=-1.0 is out of range: allowed 0 (no turns) to 1000 milliseconds"),
-                r.err());
+        for (String bad : new String[] {"-1", "0.1", "1001"}) {
+            r = compare("--slice", bad);
+            assertEquals(2, r.status());
+            assertTrue(r.err().contains("--slice=" + Double.parseDouble(bad) + " is out of range: allowed 0 (no turns)"
+                    + " or 0.5 to 1000 milliseconds"), r.err());
+        }
         r = compare("--precision", "0");
         assertEquals(2, r.status());
         assertTrue(r.err().contains("--precision=0.0 is out of range: allowed (0, 100] points"), r.err());

@@ -21,6 +21,11 @@ class SwitchAdjustmentTest {
      * as a busy machine's scheduler makes it (off's around {@code offRate}, checked's the same on average).
      */
     static CompareReport busy(String workload, double offRate, long seed) {
+        return busy(workload, offRate, 0, seed);
+    }
+
+    /** {@link #busy}, with checked's threads switching {@code gap} (a fraction) more per I/O as a rule. */
+    static CompareReport busy(String workload, double offRate, double gap, long seed) {
         CompareReport r = new CompareReport(List.of(ALL.get(workload)), List.of(Variant.OFF, Variant.CHECKED),
                 new CompareReport.Settings(0.1, 0.02, 5, 32, 2, 0.5, 100, new CpuPlacement(true, List.of(0, 1), "")),
                 Map.of("cpu", "test", "cores", "2"));
@@ -29,7 +34,7 @@ class SwitchAdjustmentTest {
         for (int i = 0; i < 64; i++) {
             Map<Variant, CompareRound.Run> runs = new LinkedHashMap<>();
             for (Variant v : AbbaOrder.of(vs, i)) {
-                double rate = offRate * (1 + 0.3 * (rnd.nextDouble() - 0.5));
+                double rate = offRate * (1 + 0.3 * (rnd.nextDouble() - 0.5)) * (v == Variant.CHECKED ? 1 + gap : 1);
                 double ns = 1400 * (v == Variant.CHECKED ? 1.015 : 1) + 3000 * (rate - offRate)
                         + 5 * (rnd.nextDouble() - 0.5);
                 long ios = 100_000;
@@ -90,6 +95,34 @@ class SwitchAdjustmentTest {
         // the same spread around a 5% gap: alike, adjusted
         List<double[]> near = List.of(new double[] {-0.01, 0.0, 0.01, 0.02}, new double[] {-0.01, 0.0, 0.01, 0.02});
         assertEquals(100, SwitchAdjustment.slope(x, near, rates), 1e-9);
+    }
+
+    @Test
+    void whatTheAdjustmentMovedIsReportedAndNamedWhenLarge() {
+        // checked's threads switch 5% more as a rule: at equal switching that part of its cost is left
+        // out (0.05 x 0.15 switches per I/O x ~214% = ~1.6 points), and the report says so
+        CompareReport r = busy("irqmode=1", 0.15, 0.05, 7);
+        CompareWorkload w = ALL.get("irqmode=1");
+        double shift = r.switchShiftPts(w, ComparePair.CHECKED_VS_OFF);
+        assertEquals(-0.05 * 0.15 * 100 * 3000 / 1400.0, shift, 0.4);
+        assertTrue(CompareText.of(r).contains("note: irqmode=1 checked vs off: CPU per I/O at equal context switches"
+                + " moved the figure by " + String.format(java.util.Locale.ROOT, "%+.1f", shift) + " points"),
+                CompareText.of(r));
+        Map<?, ?> overhead = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(r.json())).get("overhead")).get(0);
+        assertEquals(shift, (Double) overhead.get("cpu_switch_shift_pts"), 1e-3);
+        // alike (no gap): a shift of hundredths, no note
+        CompareReport alike = busy("irqmode=1", 0.15, 7);
+        assertTrue(Math.abs(alike.switchShiftPts(w, ComparePair.CHECKED_VS_OFF)) < 0.3);
+        assertTrue(!CompareText.of(alike).contains("at equal context switches moved"), CompareText.of(alike));
+    }
+
+    @Test
+    void aLoneBlockWithUnknownSwitchesGivesNoSlope() {
+        List<double[]> x = List.of(new double[] {1, 2, 3, 4}, new double[] {1, 2, 3, 4}, new double[] {5});
+        List<double[]> z = List.of(new double[] {0.1, 0.2, 0.3, 0.4}, new double[] {0.1, 0.2, 0.3, 0.4},
+                new double[] {Double.NaN});
+        assertTrue(Double.isNaN(SwitchAdjustment.slope(x, z, new double[] {8, 8, 8, 8, 8, 8, 8, 8, 8})),
+                "a set of one block is not in the fit, but its unknown count still stops the adjustment");
     }
 
     @Test

@@ -23,6 +23,7 @@ class TurnsTest {
         assertEquals(1_000 + 2 * 5_000_000L, t.start(0), "slot 2: after slots 0 and 1");
         assertEquals(1_000 + (4 + 2) * 5_000_000L, t.start(1), "one cycle is every slot's turn");
         assertEquals(t.start(1) + 5_000_000L, t.end(1));
+        assertEquals(1_000 + 22 * 4 * 5_000_000L, t.roundEnd(), "every slot's last turn");
         assertEquals(22, t.allCycles());
         assertEquals(1, Turns.of(0, 5_000_000L, 2, 0, 0, 1).cycles(), "one measured turn at least");
         assertEquals(0, Turns.of(0, 5_000_000L, 2, 0, 0, 1).rampCycles());
@@ -65,6 +66,22 @@ class TurnsTest {
     }
 
     @Test
+    void stopWhilePausedEndsTheJob() throws Exception {
+        try (NullBlkModule m = NullBlkModule.load("irqmode=1 poll_queues=0 gb=1", DriverKind.SAFE, Ownership.CHECKED);
+                SwQueue q = m.device(0).disk().openQueue()) {
+            IoJob j = new IoJob(IoJobTest.spec(RwMode.RANDREAD, 32, 1 << 30, 0, VerifyMode.NONE), q, 0);
+            j.start();
+            awaitTrue(() -> j.thread.getState() != Thread.State.NEW, "started");
+            Thread.sleep(20);
+            j.pause();   // possibly with I/O in flight
+            j.setPhase(IoJob.STOP);   // never resumed
+            j.thread.join(10_000);
+            assertTrue(!j.thread.isAlive(), "a paused job ends on STOP without a resume");
+            assertEquals(j.submittedTotal(), j.completedTotal(), "and drains first");
+        }
+    }
+
+    @Test
     void runInTurnsMeasuresOnlyItsOwnTurns() throws Exception {
         try (NullBlkModule m = NullBlkModule.load("irqmode=1 poll_queues=0 gb=1", DriverKind.SAFE, Ownership.CHECKED);
                 SwQueue q = m.device(0).disk().openQueue()) {
@@ -75,6 +92,7 @@ class TurnsTest {
             assertEquals(2, t.rampCycles());
             WorkloadRunner.RunResult r = WorkloadRunner.runTurns(List.of(j), t);
             long wall = System.nanoTime() - t0;
+            assertTrue(System.nanoTime() >= t.roundEnd(), "the result is put together after the round's last turn");
             assertEquals(j.submittedTotal(), j.completedTotal(), "nothing left in flight");
             assertTrue(r.windowIos > 0 && r.windowIos < j.completedTotal(), "ramp turns not counted: " + r.windowIos);
             assertTrue(r.cpuNsAll > 0, "the job's and the softirq thread's CPU time: " + r.cpuNsAll);
