@@ -110,18 +110,9 @@ final class WorkloadRunner {
             }
             r = w.result(s);
         } finally {
-            for (IoJob j : jobs) {
-                j.setPhase(IoJob.STOP);
-            }
-            for (IoJob j : jobs) {
-                j.thread.join(TimeUnit.SECONDS.toMillis(30));
-            }
+            stopAndJoin(jobs);
         }
-        for (IoJob j : jobs) {
-            if (j.failure() != null) {
-                throw new IllegalStateException("job " + j.spec.name() + " failed: " + j.failure(), j.failure());
-            }
-        }
+        throwFailure(jobs);
         return r;
     }
 
@@ -194,20 +185,32 @@ final class WorkloadRunner {
             // too, where this JVM's runner and bookkeeping code (not its hot path) gets compiled
             r.jitMs = r.jitMs < 0 ? -1 : jitMs;
         } finally {
-            for (IoJob j : jobs) {
-                j.setPhase(IoJob.STOP);
-                j.resume();
-            }
-            for (IoJob j : jobs) {
-                j.thread.join(TimeUnit.SECONDS.toMillis(30));
-            }
+            stopAndJoin(jobs);
         }
+        throwFailure(jobs);
+        return r;
+    }
+
+    /**
+     * STOP to every job, then waits for them (30 s at most); a paused job too, since the phase
+     * change wakes it and a stopped job drains and ends without a resume.
+     */
+    private static void stopAndJoin(List<IoJob> jobs) throws InterruptedException {
+        for (IoJob j : jobs) {
+            j.setPhase(IoJob.STOP);
+        }
+        for (IoJob j : jobs) {
+            j.thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+    }
+
+    /** A job's failure, as the run's. */
+    private static void throwFailure(List<IoJob> jobs) {
         for (IoJob j : jobs) {
             if (j.failure() != null) {
                 throw new IllegalStateException("job " + j.spec.name() + " failed: " + j.failure(), j.failure());
             }
         }
-        return r;
     }
 
     /**
