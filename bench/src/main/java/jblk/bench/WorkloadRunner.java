@@ -126,8 +126,7 @@ final class WorkloadRunner {
      * (a job's own {@code runtimeNs} spans the round). The result is put together only after the
      * round's last turn, so this worker's bookkeeping does not run in the others' turns. A turn the
      * runner thread started more than half a slice late (a busy machine) is counted in
-     * {@code lateTurns}: it was short, and its time and I/Os are in the figures as they were. Its
-     * {@code jitMs} is the compile time that ended in the measured turns.
+     * {@code lateTurns}: it was short, and its time and I/Os are in the figures as they were.
      */
     static RunResult runTurns(List<IoJob> jobs, Turns t) throws InterruptedException {
         if (t.slots() < 2) {
@@ -139,22 +138,19 @@ final class WorkloadRunner {
             j.start();
         }
         long activeNs = 0;
-        long jitMs = 0;
         int late = 0;
         RunResult r;
         try {
             for (int c = 0; c < t.allCycles(); c++) {
-                boolean measured = c >= t.rampCycles();
                 if (c == t.rampCycles()) {
                     w.open(false);   // the jobs paused since their last turn: nothing in flight
                 }
                 parkUntil(t.start(c));
-                long jit0 = measured ? JitQueue.totalMs() : 0;
                 long on = System.nanoTime();
                 for (IoJob j : jobs) {
                     j.resume();
                 }
-                if (measured && on - t.start(c) > t.sliceNs() / 2) {
+                if (c >= t.rampCycles() && on - t.start(c) > t.sliceNs() / 2) {
                     late++;
                 }
                 parkUntil(t.end(c));
@@ -165,12 +161,9 @@ final class WorkloadRunner {
                     for (IoJob j : jobs) {
                         j.pause();
                     }
-                    if (measured) {
+                    if (c >= t.rampCycles()) {
                         activeNs += System.nanoTime() - on;
                     }
-                }
-                if (measured) {
-                    jitMs += Math.max(0, JitQueue.totalMs() - jit0);
                 }
             }
             parkUntil(t.roundEnd());
@@ -181,9 +174,6 @@ final class WorkloadRunner {
             r.windowNs = activeNs;
             r.measureNs = activeNs;
             r.lateTurns = late;
-            // compiles that ended in this worker's measured turns: the window spans the others' turns
-            // too, where this JVM's runner and bookkeeping code (not its hot path) gets compiled
-            r.jitMs = r.jitMs < 0 ? -1 : jitMs;
         } finally {
             stopAndJoin(jobs);
         }
