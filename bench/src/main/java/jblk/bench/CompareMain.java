@@ -340,14 +340,22 @@ public final class CompareMain implements Callable<Integer> {
             for (int i = 0; i < n; i++) {
                 report.add(w, round(w, set, i, n, AbbaOrder.of(vs, i), cpus, workers, pids, progress));
             }
-            for (WorkerJvm wk : workers.values()) {
-                wk.call("teardown");
+            for (Map.Entry<Variant, WorkerJvm> e : workers.entrySet()) {
+                report.hotPathChecks.add(new CompareReport.HotPathCheck(w, e.getKey(), set,
+                        recompiled(e.getValue().call("teardown"))));
             }
         } finally {
             for (WorkerJvm wk : workers.values()) {
                 wk.close();
             }
         }
+    }
+
+    /** The methods of a worker's {@code ok recompiled=A,B} answer to teardown; null for "?" (or no answer). */
+    static List<String> recompiled(String teardownReply) {
+        int i = teardownReply.indexOf("recompiled=");
+        String v = i < 0 ? "?" : teardownReply.substring(i + 11).trim();
+        return v.equals("?") ? null : v.equals("-") ? List.of() : List.of(v.split(","));
     }
 
     /**

@@ -22,6 +22,13 @@ final class CompareReport {
     record Cell(double iops, double cpuPerIo, long p99Ns, double allocPerIo, int runs, int jitRuns) {
     }
 
+    /**
+     * What one worker JVM's check of its hot path found at the end of its set: the methods whose C2
+     * code changed after the warm-up ({@link HotPath}), empty for none, null when it could not say.
+     */
+    record HotPathCheck(CompareWorkload workload, Variant variant, int set, List<String> recompiled) {
+    }
+
     /** A worker JVM whose rounds fell into two levels of CPU per I/O. */
     record ModeSwitch(CompareWorkload workload, Variant variant, int set, TwoLevels.Split split) {
     }
@@ -31,6 +38,7 @@ final class CompareReport {
     final Settings settings;
     final Map<String, String> machine;
     private final Map<String, List<CompareRound>> rounds = new LinkedHashMap<>();
+    final List<HotPathCheck> hotPathChecks = new ArrayList<>();
     StopRule.Outcome outcome = StopRule.Outcome.CONTINUE;
     /** Why some workloads did not run (--workloads auto), or null. */
     String workloadsNote;
@@ -434,6 +442,22 @@ final class CompareReport {
                     .field("set", m.set()).field("low_cpu_ns_per_io", m.split().low())
                     .field("high_cpu_ns_per_io", m.split().high()).field("rounds_low", m.split().nLow())
                     .field("rounds_high", m.split().nHigh()).endObject();
+        }
+        j.endArray();
+        j.beginArray("hot_path_checks");
+        for (HotPathCheck c : hotPathChecks) {
+            j.beginObject().field("workload", c.workload().name()).field("variant", c.variant().label())
+                    .field("set", c.set());
+            if (c.recompiled() == null) {
+                j.fieldOrNull("recompiled", null);
+            } else {
+                j.beginArray("recompiled");
+                for (String m : c.recompiled()) {
+                    j.value(m);
+                }
+                j.endArray();
+            }
+            j.endObject();
         }
         j.endArray();
         jsonRounds(j);

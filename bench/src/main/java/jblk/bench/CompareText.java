@@ -217,9 +217,36 @@ final class CompareText {
                         off.allocPerIo(), CompareTargets.OFF_ALLOC_B));
             }
         }
-        out.add(String.format(Locale.ROOT, "JIT: compiled during %d of %d measured runs after warm-up%s", jit, runs,
-                jit == 0 ? " (one compiled shape per worker)" : " (see runs_with_jit_activity in the JSON)"));
+        out.add(jitLine(r, jit, runs));
         return out;
+    }
+
+    /**
+     * The JIT after warm-up: first whether each worker's hot path kept its C2 code (a recompile is a
+     * change of shape mid-set), then how many runs saw any compile at all (mostly the JVM's own and
+     * the runs' bookkeeping, which the window cannot tell apart).
+     */
+    static String jitLine(CompareReport r, int jitRuns, int runs) {
+        int known = 0;
+        List<String> changed = new ArrayList<>();
+        for (CompareReport.HotPathCheck c : r.hotPathChecks) {
+            if (c.recompiled() == null) {
+                continue;
+            }
+            known++;
+            if (!c.recompiled().isEmpty()) {
+                changed.add(String.format(Locale.ROOT, "%s %s set %d (%s)", c.workload().name(),
+                        c.variant().label(), c.set(), String.join(", ", c.recompiled())));
+            }
+        }
+        String any = String.format(Locale.ROOT, "compiles of anything during %d of %d measured runs"
+                + " (runs_with_jit_activity in the JSON)", jitRuns, runs);
+        if (known == 0) {
+            return "JIT: " + any + "; the hot path's code was not checked";
+        }
+        return String.format(Locale.ROOT, "JIT: the hot path kept the C2 code of its warm-up in %d of %d worker JVMs"
+                + "%s; %s", known - changed.size(), known,
+                changed.isEmpty() ? "" : "; recompiled in " + String.join("; ", changed), any);
     }
 
     private static String conditions(CompareReport r) {

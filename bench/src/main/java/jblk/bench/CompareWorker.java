@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jblk.blockcore.GenDisk;
 import jblk.blockcore.HctxType;
@@ -33,7 +34,8 @@ import org.HdrHistogram.Histogram;
  * run RAMP_NS NS          -> result ios=.. ns=.. iops=.. cpu=.. p99=.. alloc=.. allocjobs=.. jitms=.. hctx=..
  *                                          switches=..
  * turns RAMP_NS NS T0 SLICE SLOTS SLOT -> result ...  (the same run, in turns with other workers: {@link Turns})
- * teardown                -> ok
+ * teardown                -> ok recompiled=..  (the hot path's methods whose C2 code changed since the warm-up,
+ *                                          or the pin after it, comma separated; - for none, ? if unknown)
  * exit
  * </pre>
  * Any failure answers {@code error MESSAGE}. Everything else the JVM prints goes to stderr.
@@ -51,6 +53,8 @@ public final class CompareWorker {
     private final int mbSizeMiB;
     private CompareWorkload workload;
     private NullBlkModule module;
+    /** The hot path's C2 code when the warm-up (or the pin after it) ended; null before, or unknown. */
+    private SortedMap<Long, String> warmCode;
     private final List<SwQueue> queues = new ArrayList<>();
     /** One per job when pinned: starts the job's submitter on the job's CPU. */
     private final List<PinnedStarter> starters = new ArrayList<>();
@@ -117,14 +121,30 @@ public final class CompareWorker {
             case "pin": {
                 String r = "ok " + move(a[1]);
                 awaitQuietJit(); // what pinning ran (a thread dump, taskset) is compiled before a measured run
+                warmCode = JitQueue.c2Code(HotPath::contains);
                 return r;
             }
-            case "teardown":
+            case "teardown": {
+                String r = "ok recompiled=" + recompiled();
                 teardown();
-                return "ok";
+                return r;
+            }
             default:
                 throw new IllegalArgumentException("unknown command " + a[0]);
         }
+    }
+
+    /**
+     * The hot path's methods whose C2 code is not what it was when the warm-up (or the pin after it)
+     * ended, comma separated; "-" for none, "?" when this JVM cannot say or did not warm up.
+     */
+    private String recompiled() {
+        SortedMap<Long, String> now = warmCode == null ? null : JitQueue.c2Code(HotPath::contains);
+        if (now == null) {
+            return "?";
+        }
+        List<String> changed = JitQueue.changed(warmCode, now);
+        return changed.isEmpty() ? "-" : String.join(",", changed);
     }
 
     /** The protocol's answer to {@code run}. */
@@ -149,6 +169,7 @@ public final class CompareWorker {
 
     private void setup(String name) throws InterruptedException {
         teardown();
+        warmCode = null;
         workload = CompareWorkload.all(mbSizeMiB).get(name);
         if (workload == null) {
             throw new IllegalArgumentException("unknown workload " + name);
@@ -288,6 +309,7 @@ public final class CompareWorker {
                 quietRuns = jitMs <= 0 ? quietRuns + 1 : 0;
                 boolean quiet = quietRuns >= 2;
                 if (System.nanoTime() - start >= minNs && (quiet || ++extra >= 10)) {
+                    warmCode = JitQueue.c2Code(HotPath::contains);
                     return "ok runs=" + runs + " quiet=" + quiet + " uptime_ms="
                             + ManagementFactory.getRuntimeMXBean().getUptime();
                 }

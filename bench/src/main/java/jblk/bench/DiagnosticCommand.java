@@ -6,7 +6,8 @@ import javax.management.ObjectName;
 
 /**
  * HotSpot's {@code jcmd} commands run in-process through the DiagnosticCommand MBean (no attach, no
- * child process): {@code threadPrint} (Thread.print) and {@code compilerQueue} (Compiler.queue).
+ * child process): {@code threadPrint} (Thread.print), {@code compilerQueue} (Compiler.queue) and
+ * {@code compilerCodelist} (Compiler.codelist).
  */
 final class DiagnosticCommand {
     private DiagnosticCommand() {

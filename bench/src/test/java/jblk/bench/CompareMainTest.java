@@ -2,6 +2,7 @@ package jblk.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -39,7 +40,13 @@ class CompareMainTest {
         assertEquals(0, r.status(), r.err());
         Map<String, Object> top = Json.obj(Json.parse(Files.readString(json)));
         assertEquals(List.of("machine", "settings", "ended_by", "elapsed_s", "results", "overhead", "mode_switches",
-                "rounds"), List.copyOf(top.keySet()));
+                "hot_path_checks", "rounds"), List.copyOf(top.keySet()));
+        List<Object> checks = Json.arr(top.get("hot_path_checks"));
+        assertEquals(8, checks.size(), "one per worker JVM: 2 workloads x 4 variants");
+        for (Object o : checks) {
+            // a list (maybe empty: this JVM's hot path kept its code), not null: HotSpot answers Compiler.codelist
+            assertNotNull(Json.obj(o).get("recompiled"), o.toString());
+        }
         Map<String, Object> machine = Json.obj(top.get("machine"));
         assertTrue(machine.keySet().containsAll(Set.of("cpu", "cores", "java_version", "os", "worker_jvm_args")),
                 machine.toString());

@@ -3,6 +3,7 @@ package jblk.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
@@ -232,6 +233,36 @@ class CompareReportTest {
         CompareReport debugOnly = new CompareReport(List.of(ALL.get("irqmode=1")), List.of(Variant.OFF, Variant.DEBUG),
                 r.settings, r.machine);
         assertEquals(List.of(Variant.OFF, Variant.DEBUG), debugOnly.gatedVariants(), "nothing gated: all run");
+    }
+
+    /** The JIT line: which worker JVMs' hot path recompiled after warm-up, in the text and the JSON. */
+    @Test
+    void hotPathRecompilesAreNamedPerWorkerJvm() {
+        CompareReport r = report(StopRule.Outcome.PRECISION, "irqmode=1");
+        for (int i = 0; i < 4; i++) {
+            round(r, "irqmode=1", 0, i, QUIET, 1000, 1100, 1110, 9000);
+        }
+        assertTrue(CompareText.of(r).contains("JIT: compiles of anything during 0 of 16 measured runs"
+                + " (runs_with_jit_activity in the JSON); the hot path's code was not checked"), CompareText.of(r));
+        CompareWorkload w = ALL.get("irqmode=1");
+        r.hotPathChecks.add(new CompareReport.HotPathCheck(w, Variant.OFF, 0, List.of()));
+        r.hotPathChecks.add(new CompareReport.HotPathCheck(w, Variant.CHECKED, 0,
+                List.of("jblk.blockcore.SwQueue::getRequest", "jblk.bench.IoJob::complete")));
+        r.hotPathChecks.add(new CompareReport.HotPathCheck(w, Variant.RAW, 0, null));
+        String text = CompareText.of(r);
+        assertTrue(text.contains("JIT: the hot path kept the C2 code of its warm-up in 1 of 2 worker JVMs;"
+                + " recompiled in irqmode=1 checked set 0 (jblk.blockcore.SwQueue::getRequest,"
+                + " jblk.bench.IoJob::complete); compiles of anything during 0 of 16"), text);
+        Map<String, Object> j = Json.obj(Json.parse(r.json()));
+        assertEquals(List.of("jblk.blockcore.SwQueue::getRequest", "jblk.bench.IoJob::complete"),
+                Json.at(j, "hot_path_checks", 1, "recompiled"));
+        assertEquals(List.of(), Json.at(j, "hot_path_checks", 0, "recompiled"));
+        Map<String, Object> unknown = Json.obj(Json.at(j, "hot_path_checks", 2));
+        assertTrue(unknown.containsKey("recompiled") && unknown.get("recompiled") == null, unknown.toString());
+        assertEquals(List.of(), CompareMain.recompiled("ok recompiled=-"));
+        assertEquals(List.of("a::b", "c::d"), CompareMain.recompiled("ok recompiled=a::b,c::d"));
+        assertNull(CompareMain.recompiled("ok recompiled=?"));
+        assertNull(CompareMain.recompiled("ok"), "an older worker's answer");
     }
 
     /** --workloads auto: the 2-job workloads only where two pinned jobs leave CPUs for the rest. */

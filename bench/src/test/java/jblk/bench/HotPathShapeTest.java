@@ -1,5 +1,6 @@
 package jblk.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ class HotPathShapeTest {
         args.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintCompilation", "-XX:+LogVMOutput",
                 "-XX:-DisplayVMOutput", "-XX:LogFile=" + log));
         long warmEndMs;
+        String recompiled;
         try (WorkerJvm w = new WorkerJvm(Variant.parse(variant), "irqmode=0", args, 64)) {
             w.awaitReady();
             w.call("setup irqmode=0");
@@ -53,22 +55,8 @@ class HotPathShapeTest {
                 WorkerJvm.parseRun(w.call(turns ? "turns 20000000 100000000 " + (System.nanoTime() + 20_000_000L)
                         + " 5000000 2 0" : "run 20000000 100000000"));
             }
-            w.call("teardown");
+            recompiled = w.call("teardown");
         }
-        // what STABLE_JIT keeps out of line may recompile alone (TimeoutTimer::add, once the timer
-        // first fires between two runs): the same in every variant, and the callers stay as they are
-        List<String> outOfLine = new ArrayList<>();
-        for (String a : CompareMain.STABLE_JIT) {
-            if (a.startsWith("-XX:CompileCommand=dontinline,")) {
-                outOfLine.add(a.substring(a.indexOf(',') + 1));
-            }
-        }
-        // not per I/O: the tag iterators run on kblockd once per scan (or per stat read), and the
-        // warm-up's inflight reader compiled them with another callback than the timeout scan's
-        outOfLine.addAll(List.of("jblk.blockcore.Tags::forEachBusy", "jblk.blockcore.Tags::forEachBusyPinned",
-                "jblk.blockcore.TimeoutScanner::",
-                // the warm-up's own inflight reader, whose loop ends (a trap) as the warm-up does
-                "jblk.bench.CompareWorker::lambda$startInflightReader"));
         List<String> after = new ArrayList<>();
         int c2 = 0;
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
@@ -76,12 +64,14 @@ class HotPathShapeTest {
             Matcher m = NOT_ENTRANT.matcher(line);
             // tier 4 only: C1 code made not entrant when C2's arrives is the normal tiering, not a shape change
             if (m.find() && m.group(2).equals("4") && Long.parseLong(m.group(1)) > warmEndMs
-                    && outOfLine.stream().noneMatch(m.group(3)::startsWith)) {
+                    && HotPath.contains(m.group(3).replace("&lt;", "<").replace("&gt;", ">"))) { // the log is XML
                 after.add(line.trim());
             }
         }
         assertTrue(c2 > 0, "no C2 compile of jblk code in the log: PrintCompilation's format changed? " + log);
         assertTrue(after.isEmpty(), variant + ": C2 code of jblk thrown away after warm-up (ended at "
                 + warmEndMs + " ms), so measured rounds ran another shape:\n" + String.join("\n", after));
+        // the worker's own check (compare's JIT line) agrees: nothing of the hot path recompiled
+        assertEquals("ok recompiled=-", recompiled, variant + ": the worker's check of its hot path");
     }
 }

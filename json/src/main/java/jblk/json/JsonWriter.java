@@ -45,6 +45,13 @@ public final class JsonWriter {
         return this;
     }
 
+    /** A string element of the array being written. */
+    public JsonWriter value(String value) {
+        separator();
+        quote(value);
+        return this;
+    }
+
     public JsonWriter field(String name, long value) {
         name(name);
         sb.append(value);

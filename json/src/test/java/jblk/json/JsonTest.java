@@ -55,4 +55,13 @@ class JsonTest {
         assertEquals("v", Json.at(m, "jobs", 0, "k"));
         assertEquals(1, Json.arr(m.get("jobs")).size());
     }
+
+    @Test
+    void writesStringElementsOfAnArray() {
+        String doc = new JsonWriter().beginObject().beginArray("names").value("a::b").value("c\"d").endArray()
+                .beginArray("empty").endArray().endObject().toString();
+        Map<String, Object> m = Json.obj(Json.parse(doc));
+        assertEquals(List.of("a::b", "c\"d"), Json.arr(m.get("names")));
+        assertEquals(List.of(), Json.arr(m.get("empty")));
+    }
 }
