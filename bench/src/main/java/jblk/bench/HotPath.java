@@ -29,9 +29,13 @@ final class HotPath {
         }
         // the tag iterators, on kblockd's thread once per scan or per stat read: the warm-up's
         // inflight reader compiled them with another callback than the timeout scan's
-        l.addAll(List.of("jblk.blockcore.Tags::forEachBusy", "jblk.blockcore.Tags::findAndGetReq",
+        l.addAll(List.of("jblk.blockcore.Tags::forEachBusy", "jblk.blockcore.Tags::firstUser",
+                "jblk.blockcore.Tags::findAndGetReq",
                 "jblk.blockcore.Tags::putRqRef", "jblk.blockcore.Request::refIncNotZero",
-                "jblk.blockcore.TimeoutScanner", "jblk.blockcore.DiskStats"));
+                "jblk.blockcore.TimeoutScanner", "jblk.blockcore.DiskStats", "jblk.blockcore.Tags::isAllocated",
+                "jblk.blockcore.sbitmap.SBitmapQueue::isSet", "jblk.blockcore.sbitmap.SBitmapQueue::word"));
+        // a job's bios are set up once per run, by IoJob's constructor
+        l.add("jblk.blockcore.Bio::set");
         // the worker's protocol and the warm-up's reader, whose loop ends (a trap) as the warm-up does
         l.add(CompareWorker.class.getName() + "::");
         // the runner: once per run or per turn on its own thread, which the window does not count, and

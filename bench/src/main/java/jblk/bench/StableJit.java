@@ -51,6 +51,15 @@ public final class StableJit {
      */
     public static final String PUSH_OUT_OF_LINE =
             "-XX:CompileCommand=dontinline,jblk.blockcore.CompletionThread::push";
+    /**
+     * A completion thread's idle step (spin, yield, then park), out of its loop: how far an idle
+     * spell gets before work arrives depends on what else runs on the CPU, so a warm-up left the
+     * park's branches as traps and a busy machine sprang them in measured runs (SoftirqContext.run
+     * recompiled after warm-up, LogCompilation: unstable_if in hasIncoming and sleep inlined via
+     * idle). Idle only: no call per I/O.
+     */
+    public static final String COMPLETION_IDLE_OUT_OF_LINE =
+            "-XX:CompileCommand=dontinline,jblk.blockcore.CompletionThread::idle";
     /** Every method of the token's classes ({@code RequestRef} and its strategies' handles). */
     public static final String TOKEN_INLINE = "-XX:CompileCommand=inline,*RequestRef::*";
     /** null_blk's {@code queueRq} (and its generic bridge), which receives the token from the adapter. */
@@ -59,7 +68,7 @@ public final class StableJit {
     public static final String COMPLETE_INLINE = "-XX:CompileCommand=inline,jblk.nullblk.NullBlk::complete";
     /** All of them, in order. */
     static final List<String> OPTIONS = List.of(QUIET, TIMER_OUT_OF_LINE, IDLE_OUT_OF_LINE, PUSH_OUT_OF_LINE,
-            TOKEN_INLINE, QUEUE_RQ_INLINE, COMPLETE_INLINE);
+            COMPLETION_IDLE_OUT_OF_LINE, TOKEN_INLINE, QUEUE_RQ_INLINE, COMPLETE_INLINE);
 
     private StableJit() {
     }

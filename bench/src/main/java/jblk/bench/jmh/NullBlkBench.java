@@ -52,7 +52,8 @@ import org.openjdk.jmh.runner.IterationType;
 // the same options as compare's workers: one compiled shape per fork (jblk.bench.StableJit); prepended, so a
 // -jvmArgsAppend given on the command line (diagnostics: -XX:+PrintInlining, JFR) adds to them, not replaces them
 @Fork(value = 1, jvmArgsPrepend = {StableJit.QUIET, StableJit.TIMER_OUT_OF_LINE, StableJit.IDLE_OUT_OF_LINE,
-    StableJit.PUSH_OUT_OF_LINE, StableJit.TOKEN_INLINE, StableJit.QUEUE_RQ_INLINE, StableJit.COMPLETE_INLINE})
+    StableJit.PUSH_OUT_OF_LINE, StableJit.COMPLETION_IDLE_OUT_OF_LINE, StableJit.TOKEN_INLINE,
+    StableJit.QUEUE_RQ_INLINE, StableJit.COMPLETE_INLINE})
 public class NullBlkBench {
     @Param({"raw", "safe"})
     public String driver;
